@@ -1,0 +1,80 @@
+# Participate: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app participate
+export PARTICIPATE_ENV ?= development
+PYBABEL := $(BIN)/pybabel
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-pg lint fmt typecheck translations-extract translations-update \
+	translations-compile check-strings db-upgrade db-revision demo bench mail clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-22s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtual environment and install everything
+
+translations-compile: $(STAMP) ## Compile the .po catalogs into .mo files
+	$(PYBABEL) compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+	@$(PYBABEL) compile -d translations >/dev/null
+
+db-upgrade: $(STAMP) ## Apply the database migrations
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db-upgrade ## Load demo data (only into an empty database)
+	$(FLASK) demo load
+
+run: install translations-compile demo ## Set up and serve the app with demo data on http://127.0.0.1:5000
+	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
+
+test: install translations-compile ## Run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-pg: ## Run the suite against the local PostgreSQL database `test`
+	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test
+
+lint: install ## ruff, import-linter
+	$(BIN)/ruff check participate tests scripts
+	$(BIN)/ruff format --check participate tests scripts
+	$(BIN)/lint-imports
+
+fmt: install ## Format the code
+	$(BIN)/ruff check --fix participate tests scripts
+	$(BIN)/ruff format participate tests scripts
+
+typecheck: install ## mypy
+	$(BIN)/mypy
+
+translations-extract: install ## Extract strings into translations/messages.pot
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: \
+		--no-wrap --sort-by-file --project=Participate --copyright-holder="City of Espoo" \
+		-o translations/messages.pot .
+	@sed -i '/^"POT-Creation-Date:/d' translations/messages.pot
+
+translations-update: translations-extract ## Merge new strings into the fi, sv and en catalogs
+	$(PYBABEL) update -N --no-wrap --omit-header -i translations/messages.pot -d translations
+
+check-strings: install ## Fail if messages.pot is out of date
+	$(BIN)/python -m pytest tests/i18n -q
+
+db-revision: install ## Autogenerate a migration: make db-revision m="what changed"
+	$(FLASK) db migrate -m "$(m)"
+
+mail: install ## Send queued e-mail in a loop (console in development)
+	$(FLASK) mail send --loop
+
+bench: install translations-compile ## Benchmark: make bench SCALE=1000
+	$(BIN)/python scripts/bench.py --scale $(or $(SCALE),1000)
+
+clean: ## Remove the virtual environment, compiled catalogs and the development database
+	rm -rf $(VENV) instance/participate.sqlite3 translations/*/LC_MESSAGES/*.mo

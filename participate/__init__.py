@@ -1,0 +1,57 @@
+"""Participate: the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from participate.config import ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.validate()
+    app = Flask(
+        "participate",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_mapping(settings.flask_config())
+    init_templates(app, strict=not settings.is_production)
+    init_extensions(app)
+
+    from participate import (
+        accounts,
+        demo,
+        districts,
+        i18n,
+        mail,
+        web,
+    )
+
+    for feature in (i18n, web, districts, mail, accounts, demo):
+        feature.init_app(app)
+    return app
+
+
+def init_templates(app: Flask, *, strict: bool) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if strict:
+        app.jinja_env.undefined = StrictUndefined
+
+
+def init_extensions(app: Flask) -> None:
+    from participate import models  # noqa: F401  (every table known to Alembic)
+    from participate.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from participate.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)

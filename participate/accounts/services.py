@@ -1,0 +1,225 @@
+"""Account operations: register, verify, sign in, reset and change passwords, my data.
+
+Services flush, never commit: the view or CLI command that calls them commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from participate.accounts import tokens
+from participate.accounts.models import Role, User
+from participate.accounts.passwords import check_strength, hash_password, verify_password
+from participate.db import utcnow
+from participate.errors import DomainError
+from participate.extensions import db
+from participate.i18n.locale import LANGS
+from participate.mail.links import absolute_url
+from participate.mail.services import queue_email
+
+
+class EmailTaken(DomainError):
+    pass
+
+
+class InvalidCredentials(DomainError):
+    pass
+
+
+class LinkExpired(DomainError):
+    pass
+
+
+class LinkInvalid(DomainError):
+    pass
+
+
+class WrongPassword(DomainError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+@dataclass(frozen=True)
+class Registration:
+    display_name: str
+    email: str
+    password: str
+    language: str
+    home_district_id: int | None = None
+
+
+def create_user(
+    registration: Registration, *, role: Role = Role.RESIDENT, verified: bool = False
+) -> User:
+    """Create an account. Raises EmailTaken or WeakPassword; writes nothing then."""
+    email = normalise_email(registration.email)
+    check_strength(registration.password, email=email)
+    if registration.language not in LANGS:
+        raise DomainError(_l("Choose a language."), field="language")
+    if get_user_by_email(email) is not None:
+        raise EmailTaken(
+            _l("An account with this e-mail address already exists. Sign in or reset your password."),
+            field="email",
+        )
+    user = User(
+        email=email,
+        display_name=registration.display_name.strip(),
+        password_hash=hash_password(registration.password),
+        language=registration.language,
+        role=role,
+        home_district_id=registration.home_district_id,
+        email_verified_at=utcnow() if verified else None,
+    )
+    try:
+        with db.session.begin_nested():  # a savepoint: a lost race rolls back only this row
+            db.session.add(user)
+    except sa.exc.IntegrityError as exc:  # two registrations raced for one address
+        raise EmailTaken(
+            _l("An account with this e-mail address already exists. Sign in or reset your password."),
+            field="email",
+        ) from exc
+    return user
+
+
+def register(registration: Registration) -> User:
+    user = create_user(registration)
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    token = tokens.make_token("verify", {"uid": user.id, "email": user.email})
+    queue_email(
+        to=user.email,
+        language=user.language,
+        subject=_l("Verify your e-mail address"),
+        template="accounts/verify_email",
+        user=user,
+        link=absolute_url("accounts.verify_email", lang_code=user.language, token=token),
+        hours=tokens.VERIFY_MAX_AGE // 3600,
+    )
+
+
+def _user_from_token(purpose: str, token: str, max_age: int) -> tuple[User, dict[str, Any]]:
+    try:
+        payload = tokens.read_token(purpose, token, max_age)
+    except tokens.TokenExpired as exc:
+        raise LinkExpired(_l("This link has expired. Ask for a new one below.")) from exc
+    except tokens.TokenInvalid as exc:
+        raise LinkInvalid(_l("This link is not valid. Check that you copied all of it.")) from exc
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.is_active:
+        raise LinkInvalid(_l("This link is not valid. Check that you copied all of it."))
+    return user, payload
+
+
+def verify_email(token: str) -> User:
+    user, payload = _user_from_token("verify", token, tokens.VERIFY_MAX_AGE)
+    if payload.get("email") != user.email:
+        raise LinkInvalid(_l("This link is not valid. Check that you copied all of it."))
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = get_user_by_email(email)
+    # Hash even when there is no user, so timing does not tell which addresses exist.
+    stored = user.password_hash if user else hash_password("timing-equaliser")
+    if not verify_password(stored, password) or user is None or not user.is_active:
+        raise InvalidCredentials(_l("The e-mail address or password is wrong."))
+    user.last_login_at = utcnow()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no enumeration)."""
+    user = get_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = tokens.make_token(
+        "reset", {"uid": user.id, "pw": tokens.fingerprint(user.password_hash)}
+    )
+    queue_email(
+        to=user.email,
+        language=user.language,
+        subject=_l("Reset your password"),
+        template="accounts/reset_password",
+        user=user,
+        link=absolute_url("accounts.reset_password", lang_code=user.language, token=token),
+        hours=tokens.RESET_MAX_AGE // 3600,
+    )
+
+
+def check_reset_token(token: str) -> User:
+    user, payload = _user_from_token("reset", token, tokens.RESET_MAX_AGE)
+    if payload.get("pw") != tokens.fingerprint(user.password_hash):
+        raise LinkInvalid(_l("This link has already been used. Ask for a new one below."))
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = check_reset_token(token)
+    check_strength(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    # Following the link proves the person reads this mailbox.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword(_l("Your current password is wrong."), field="current_password")
+    check_strength(new, email=user.email)
+    user.password_hash = hash_password(new)
+
+
+def update_profile(
+    user: User, *, display_name: str, language: str, home_district_id: int | None
+) -> None:
+    if language not in LANGS:
+        raise DomainError(_l("Choose a language."), field="language")
+    user.display_name = display_name.strip()
+    user.language = language
+    user.home_district_id = home_district_id
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """What the platform holds about the person (GDPR art. 15 and 20)."""
+    return {
+        "account": {
+            "display_name": user.display_name,
+            "email": user.email,
+            "language": user.language,
+            "role": user.role.value,
+            "home_district": user.home_district.slug if user.home_district else None,
+            "created_at": user.created_at.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat()
+            if user.email_verified_at
+            else None,
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        }
+    }
+
+
+def delete_account(user: User, password: str) -> None:
+    """Remove personal data; the row stays so public records keep a (nameless) author."""
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword(_l("Your password is wrong."), field="password")
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = ""
+    user.password_hash = ""
+    user.home_district_id = None
+    user.deleted_at = utcnow()

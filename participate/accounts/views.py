@@ -1,0 +1,239 @@
+"""Account pages under /<lang>/account/."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from participate.accounts import services
+from participate.accounts.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from participate.districts.queries import list_districts
+from participate.errors import DomainError
+from participate.extensions import db, limiter
+from participate.forms import show_domain_error
+from participate.i18n.content import current_lang
+
+bp = Blueprint("accounts", __name__, url_prefix="/<any(fi,sv,en):lang_code>/account")
+
+AUTH_LIMIT = "10 per minute;60 per hour"
+
+
+def _district_choices() -> list[tuple[int | None, str]]:
+    lang = current_lang()
+    return [(None, _("No district chosen")), *((d.id, d.name(lang)) for d in list_districts())]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only paths on this site: `//evil.example` and `https://…` are open redirects."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def register() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm()
+    form.home_district.choices = _district_choices()
+    if request.method == "GET":
+        form.language.data = current_lang()
+    if form.validate_on_submit():
+        registration = services.Registration(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            language=form.language.data,
+            home_district_id=form.home_district.data,
+        )
+        try:
+            user = services.register(registration)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your account is ready. We sent you a link to verify your e-mail address."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/verify/<token>")
+def verify_email(token: str) -> str | BaseResponse:
+    try:
+        services.verify_email(token)
+    except DomainError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    db.session.commit()
+    flash(_("Thank you! Your e-mail address is verified."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify", methods=["POST"])
+@login_required
+@limiter.limit("3 per hour")
+def resend_verification() -> BaseResponse:
+    if not current_user.is_verified:
+        services.send_verification(current_user)
+        db.session.commit()
+    flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("web.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> BaseResponse:
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("web.index"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"])
+def forgot_password() -> str | BaseResponse:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def reset_password(token: str) -> str | BaseResponse:
+    try:
+        services.check_reset_token(token)
+    except DomainError as error:
+        forgot = ForgotPasswordForm()
+        return render_template(
+            "accounts/forgot_password.html", form=forgot, problem=error.message
+        ), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Sign in with your new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | BaseResponse:
+    form = ProfileForm(obj=current_user, prefix="profile")
+    form.home_district.choices = _district_choices()
+    if request.method == "GET":
+        form.home_district.data = current_user.home_district_id
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                language=form.language.data,
+                home_district_id=form.home_district.data,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.profile", lang_code=current_user.language))
+    return render_template(
+        "accounts/profile.html", form=form, password_form=ChangePasswordForm(prefix="password")
+    )
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+@limiter.limit(AUTH_LIMIT)
+def change_password() -> str | BaseResponse:
+    password_form = ChangePasswordForm(prefix="password")
+    if password_form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, password_form.current_password.data, password_form.password.data
+            )
+        except DomainError as error:
+            show_domain_error(password_form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    form = ProfileForm(obj=current_user, prefix="profile", formdata=None)
+    form.home_district.choices = _district_choices()
+    form.home_district.data = current_user.home_district_id
+    return render_template("accounts/profile.html", form=form, password_form=password_form), 400
+
+
+@bp.route("/my-data")
+@login_required
+def my_data() -> str:
+    return render_template("accounts/my_data.html", form=DeleteAccountForm())
+
+
+@bp.route("/my-data/download")
+@login_required
+def download_data() -> Response:
+    body = json.dumps(services.export_data(current_user), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="participate-my-data.json"'},
+    )
+
+
+@bp.route("/my-data/delete", methods=["POST"])
+@login_required
+@limiter.limit(AUTH_LIMIT)
+def delete_account() -> str | BaseResponse:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account and personal data are deleted."), "success")
+            return redirect(url_for("web.index"))
+    return render_template("accounts/my_data.html", form=form), 400

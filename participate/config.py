@@ -1,0 +1,161 @@
+"""Settings: every configuration value, read from the environment in one place.
+
+The app never reads `os.environ` anywhere else. Tests build `Settings(...)` directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Refused outside development and testing: a guessable key lets anyone forge sessions.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a placeholder that production refuses)
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe, working configuration."""
+
+
+def _bool(value: str) -> bool:
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"not a boolean: {value!r}")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"not an integer: {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed configuration. Field names are the environment variable names in lower case."""
+
+    # "production" unless told otherwise, so a forgotten variable fails safe.
+    participate_env: str = "production"
+    secret_key: str = ""
+    database_url: str = f"sqlite:///{ROOT / 'instance' / 'participate.sqlite3'}"
+    # The public address, used in e-mails sent from the command line (the sender, cron jobs).
+    base_url: str = "http://127.0.0.1:5000"
+
+    mail_backend: str = "console"  # "console" prints, "smtp" delivers
+    mail_server: str = "localhost"
+    mail_port: int = 25
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_use_tls: bool = False
+    mail_use_ssl: bool = False
+    mail_default_sender: str = "Osallistu – Delta – Participate <noreply@participate.invalid>"
+    mail_max_attempts: int = 6
+
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
+
+    ratelimit_storage_uri: str = "memory://"
+    ratelimit_enabled: bool = True
+
+    # Section 23 of the Local Government Act: 2 % of the residents entitled to vote.
+    eligible_residents: int = 245_000
+    initiative_threshold_percent: int = 2
+
+    # Days after an activity ends before participants' personal data is removed.
+    signup_retention_days: int = 30
+    # Reports by different residents that hide an item pending review.
+    reports_to_hide: int = 3
+
+    @property
+    def is_development(self) -> bool:
+        return self.participate_env == "development"
+
+    @property
+    def is_testing(self) -> bool:
+        return self.participate_env == "testing"
+
+    @property
+    def is_production(self) -> bool:
+        return self.participate_env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(field.name.upper())
+            if raw is None:
+                continue
+            if field.type == "int":
+                values[field.name] = _int(raw)
+            elif field.type == "bool":
+                values[field.name] = _bool(raw)
+            else:
+                values[field.name] = raw
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.participate_env not in ENVIRONMENTS:
+            raise ConfigError(
+                f"PARTICIPATE_ENV must be one of {', '.join(ENVIRONMENTS)}, "
+                f"not {self.participate_env!r}"
+            )
+        if self.is_production and (
+            not self.secret_key or self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                'production, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))". '
+                "For local development set PARTICIPATE_ENV=development."
+            )
+        if self.mail_backend not in {"console", "smtp"}:
+            raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
+
+    @property
+    def effective_secret_key(self) -> str:
+        return self.secret_key or DEV_SECRET_KEY
+
+    @property
+    def initiative_threshold(self) -> int:
+        """Supports an initiative needs before the council must take it up."""
+        return max(1, -(-self.eligible_residents * self.initiative_threshold_percent // 100))
+
+    def flask_config(self) -> dict[str, Any]:
+        """The values Flask and its extensions read from `app.config`."""
+        secure = self.is_production
+        return {
+            "SETTINGS": self,
+            "SECRET_KEY": self.effective_secret_key,
+            "TESTING": self.is_testing,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": secure,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": secure,
+            "PREFERRED_URL_SCHEME": "https" if secure else "http",
+            "WTF_CSRF_TIME_LIMIT": None,  # a form left open for hours still submits
+            "BABEL_DEFAULT_LOCALE": "fi",
+            "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+            "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        }

@@ -1,0 +1,46 @@
+"""Shared form pieces: validators with plain-language, translated messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form, ValidationError
+from wtforms.validators import Email, InputRequired, Length
+
+
+def required() -> InputRequired:
+    return InputRequired(message=_l("Fill in this field."))
+
+
+def max_length(count: int) -> Length:
+    return Length(max=count, message=_l("Use at most %(count)s characters.", count=count))
+
+
+def email_address() -> Email:
+    # Email() never looks up DNS (no check_deliverability), which suits a closed network.
+    return Email(message=_l("Enter an e-mail address in the form name@example.fi."))
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce for select fields whose first choice is "none"."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class NotBlank:
+    """Rejects input that is only whitespace (InputRequired accepts "   ")."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if isinstance(field.data, str) and not field.data.strip():
+            raise ValidationError(_l("Fill in this field."))
+
+
+def show_domain_error(form: Form, error: Any) -> None:
+    """Attach a DomainError to its field, or to the form as a whole."""
+    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if field.errors else [error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -1,0 +1,65 @@
+"""Dates, times and numbers for people: Babel, Europe/Helsinki, the patterns readers expect.
+
+CLDR writes Swedish short dates as 2026-12-06; Finland-Swedish readers expect 6.12.2026,
+so fi and sv use explicit patterns (glossary: `6.12.2026 klo 18.00`, `6.12.2026 kl. 18.00`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+
+DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
+TIME_PATTERNS = {"fi": "H.mm", "sv": "HH.mm", "en": "HH:mm"}
+DATETIME_JOINERS = {"fi": "klo", "sv": "kl.", "en": "at"}
+
+
+def _lang() -> str:
+    locale = get_locale()
+    return locale.language if locale and locale.language in DATE_PATTERNS else "fi"
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, DATE_PATTERNS[_lang()]) if not isinstance(
+        value, datetime
+    ) else format_datetime(value, DATE_PATTERNS[_lang()])
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_time(value, TIME_PATTERNS[_lang()])
+
+
+def local_datetime(value: datetime | None) -> str:
+    """`6.12.2026 klo 18.00`, `6.12.2026 kl. 18.00`, `6 December 2026 at 18:00`."""
+    if value is None:
+        return ""
+    lang = _lang()
+    pattern = f"{DATE_PATTERNS[lang]} '{DATETIME_JOINERS[lang]}' {TIME_PATTERNS[lang]}"
+    return format_datetime(value, pattern)
+
+
+def iso_datetime(value: datetime | None) -> str:
+    """Machine-readable value for `<time datetime=…>`."""
+    return value.isoformat() if value else ""
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        date=local_date,
+        time=local_time,
+        datetime=local_datetime,
+        isodatetime=iso_datetime,
+        number=number,
+    )

@@ -1,0 +1,124 @@
+"""Deliver the outbox over SMTP (or print it in development), with retries.
+
+Several senders may run at once on PostgreSQL: rows are claimed with SKIP LOCKED.
+A message that fails is retried with a growing delay and marked failed after
+`MAIL_MAX_ATTEMPTS`; its last error is kept on the row.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import sys
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+
+from participate.config import Settings
+from participate.db import utcnow
+from participate.extensions import db
+from participate.mail.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+
+
+def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Content-Language"] = row.language
+    message["Message-ID"] = make_msgid(domain="participate.invalid")
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row.body_text)
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8… minutes, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+class Transport:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self.settings.mail_backend == "console":
+            sys.stdout.write(f"{'=' * 72}\n{message}\n")
+            sys.stdout.flush()
+            return
+        if self._smtp is None:
+            self._smtp = self._connect()
+        self._smtp.send_message(message)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        smtp: smtplib.SMTP
+        if s.mail_use_ssl:
+            context = ssl.create_default_context()
+            smtp = smtplib.SMTP_SSL(s.mail_server, s.mail_port, timeout=30, context=context)
+        else:
+            smtp = smtplib.SMTP(s.mail_server, s.mail_port, timeout=30)
+            if s.mail_use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+        if s.mail_username:
+            smtp.login(s.mail_username, s.mail_password)
+        return smtp
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except smtplib.SMTPException:
+                log.debug("SMTP quit failed", exc_info=True)
+            self._smtp = None
+
+
+def send_due(settings: Settings, transport: Transport | None = None) -> tuple[int, int]:
+    """Send what is due now; returns (sent, failed attempts). Commits per message."""
+    transport = transport or Transport(settings)
+    sent = failed = 0
+    try:
+        while True:
+            query = (
+                sa.select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.next_attempt_at <= utcnow(),
+                )
+                .order_by(OutboxMessage.id)
+                .limit(BATCH_SIZE)
+                .with_for_update(skip_locked=True)
+            )
+            rows = list(db.session.scalars(query))
+            if not rows:
+                break
+            for row in rows:
+                row.attempts += 1
+                try:
+                    transport.send(build_message(row, settings.mail_default_sender))
+                except (OSError, smtplib.SMTPException) as exc:
+                    transport.close()
+                    failed += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    if row.attempts >= settings.mail_max_attempts:
+                        row.status = OutboxStatus.FAILED
+                        log.error("giving up on message %s: %s", row.id, row.last_error)
+                    else:
+                        row.next_attempt_at = utcnow() + retry_delay(row.attempts)
+                else:
+                    sent += 1
+                    row.status = OutboxStatus.SENT
+                    row.sent_at = utcnow()
+                    row.last_error = None
+            db.session.commit()
+    finally:
+        transport.close()
+    return sent, failed

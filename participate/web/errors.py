@@ -1,0 +1,38 @@
+"""Error pages in the language of the URL (or the person's choice when there is none)."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from participate.extensions import db
+from participate.i18n.locale import preferred_from_request
+from participate.i18n.urls import lang_from_path
+
+PAGES = {400, 403, 404, 405, 413, 429, 500}
+
+
+def _set_language() -> None:
+    if not g.get("lang_code"):
+        g.lang_code = lang_from_path(request.path) or preferred_from_request()
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        code = error.code or 500
+        if code not in PAGES:
+            return error
+        if request.path.startswith("/api/"):
+            return {"error": error.name, "status": code}, code  # type: ignore[return-value]
+        _set_language()
+        template = f"errors/{code if code in {400, 403, 404, 429, 500} else 400}.html"
+        return render_template(template, error=error), code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        # Roll back first: the failed transaction must not leak into the error page.
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        _set_language()
+        return render_template("errors/500.html", error=InternalServerError()), 500

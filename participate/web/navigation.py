@@ -1,0 +1,38 @@
+"""The main navigation: each feature appears once its blueprint is registered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+
+# (endpoint, label, the URL prefix that marks the item as current)
+MAIN_NAV = [
+    ("initiatives.index", _l("Initiatives"), "initiatives"),
+    ("councillors.index", _l("Councillors"), "councillors"),
+    ("activities.index", _l("Activities"), "activities"),
+]
+MODERATOR_NAV = [
+    ("moderation.index", _l("Moderation"), "moderation"),
+]
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        section = request.path.strip("/").split("/")[1:2]
+        items = [
+            {"endpoint": endpoint, "label": label, "current": section == [prefix]}
+            for endpoint, label, prefix in MAIN_NAV
+            if endpoint in app.view_functions
+        ]
+        moderator_items = []
+        if current_user.is_authenticated and current_user.is_moderator:
+            moderator_items = [
+                {"endpoint": endpoint, "label": label, "current": section == [prefix]}
+                for endpoint, label, prefix in MODERATOR_NAV
+                if endpoint in app.view_functions
+            ]
+        return {"main_nav": items, "moderator_nav": moderator_items}

@@ -1,0 +1,54 @@
+"""Security headers, with a per-request nonce for the few inline scripts (Folium maps)."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return str(g.csp_nonce)
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    tile = urlsplit(settings.tile_url)
+    # Map tiles are the one thing a browser may load from elsewhere, and only as images.
+    tile_origin = f"{tile.scheme}://{tile.netloc}" if tile.netloc else ""
+    tile_origin = tile_origin.replace("{s}.", "*.")
+
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        nonce = g.get("csp_nonce")
+        script = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+        style = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+        policy = [
+            "default-src 'self'",
+            f"script-src {script}",
+            f"style-src {style}",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+        response.headers["Content-Security-Policy"] = "; ".join(policy)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if settings.is_production:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-cache")
+            response.vary.add("Cookie")
+        return response

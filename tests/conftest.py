@@ -1,0 +1,194 @@
+"""Fixtures shared by the whole suite.
+
+The schema is built once per session by running the Alembic migrations (never create_all)
+against TEST_DATABASE_URL or a temporary SQLite file. After each test every row is deleted,
+except the reference data (districts, postal codes) loaded once. Real commits therefore work
+across connections, which the browser and concurrency tests need.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from participate import create_app
+from participate.accounts.models import Role, User
+from participate.config import Settings
+from participate.districts import loaders
+from participate.extensions import db, limiter
+from participate.mail.models import OutboxMessage
+
+REFERENCE_TABLES = {"districts", "postal_codes", "alembic_version"}
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Concurrency guarantees only mean something on PostgreSQL; say so in the report.
+    skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL=postgresql+psycopg://…")
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'participate-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        participate_env="testing",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        database_url=database_url,
+        base_url="http://participate.test",
+        mail_backend="smtp",  # the guard below makes any real delivery attempt fail loudly
+        mail_server="127.0.0.1",
+        mail_port=2525,
+        tile_url="/static/test-tiles/{z}/{x}/{y}.png",
+        tile_attribution="Test tiles",
+        eligible_residents=1000,
+        initiative_threshold_percent=2,
+    )
+
+
+def _reset_schema(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Flask:
+    app = create_app(settings)
+    app.config["WTF_CSRF_ENABLED"] = False
+    _reset_schema(app)
+    with app.app_context():
+        flask_migrate.upgrade()
+        loaders.load_districts(loaders.DISTRICTS_FILE)
+        loaders.load_postal_codes(loaders.POSTAL_CODES_FILE)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app: Flask) -> Iterator[None]:
+    yield
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    connection.execute(table.delete())
+    limiter.reset()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any SMTP delivery and any connection that leaves 127.0.0.1."""
+
+    def refuse_smtp(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a test tried to deliver e-mail over SMTP")
+
+    real_create_connection = socket.create_connection
+
+    def loopback_only(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        host = address[0]
+        if host not in {"127.0.0.1", "localhost", "::1"}:
+            raise AssertionError(f"a test tried to connect to {host}")
+        return real_create_connection(address, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse_smtp)
+    monkeypatch.setattr(smtplib, "SMTP_SSL", refuse_smtp)
+    monkeypatch.setattr(socket, "create_connection", loopback_only)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient) -> Callable[..., User]:
+    """Create a verified user with the role and sign the test client in as them."""
+    from tests.factories import create_user
+
+    def login(role: Role | str = Role.RESIDENT, **kwargs: Any) -> User:
+        with app.app_context():
+            user = create_user(role=Role(role), **kwargs)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Callable[..., list[OutboxMessage]]:
+    """The queued e-mail, oldest first; `outbox(to=…)` filters by recipient."""
+
+    def messages(to: str | None = None) -> list[OutboxMessage]:
+        with app.app_context():
+            query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+            if to:
+                query = query.where(OutboxMessage.to_address == to)
+            rows = list(db.session.scalars(query))
+            db.session.expunge_all()
+            return rows
+
+    return messages
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """`with count_queries() as queries: …` then `len(queries)`."""
+
+    @contextmanager
+    def counter() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counter
