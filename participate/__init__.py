@@ -27,10 +27,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         districts,
         i18n,
         mail,
+        moderation,
         web,
     )
 
-    for feature in (i18n, web, districts, mail, accounts, demo):
+    for feature in (i18n, web, districts, mail, accounts, moderation, demo):
         feature.init_app(app)
     return app
 

@@ -3,5 +3,7 @@
 from participate.accounts.models import User
 from participate.districts.models import District, PostalCode
 from participate.mail.models import OutboxMessage
+from participate.moderation.audit import AuditEntry
+from participate.workflow.models import Transition
 
-__all__ = ["District", "OutboxMessage", "PostalCode", "User"]
+__all__ = ["AuditEntry", "District", "OutboxMessage", "PostalCode", "Transition", "User"]

@@ -1,0 +1,77 @@
+"""Columns every moderated item has, and the record of every transition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from participate.accounts.models import User
+from participate.db import Base, utcnow
+from participate.workflow.states import Action, Status, Workflow
+
+
+def enum_column(enum: type, length: int = 30) -> sa.Enum:
+    """Enums stored as their string values, the same on SQLite and PostgreSQL."""
+    return sa.Enum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class ModeratedMixin:
+    """Status and the timestamps of the lifecycle; `author` is who submitted the item.
+
+    Subclasses set `workflow` (their transition table) and `moderation_kind` (a short,
+    stable name such as "initiative", used in the transitions and audit tables).
+    """
+
+    workflow: ClassVar[Workflow]
+    moderation_kind: ClassVar[str]
+
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT, index=True)
+    submitted_at: Mapped[datetime | None]  # the latest submission
+    first_submitted_at: Mapped[datetime | None]
+    first_decision_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    def author_id(cls) -> Mapped[int | None]:  # noqa: N805 (SQLAlchemy declared_attr)
+        return mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    @declared_attr
+    def author(cls) -> Mapped[User | None]:  # noqa: N805
+        return relationship(User, foreign_keys=[cls.author_id], lazy="raise")  # type: ignore[list-item]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status.is_public
+
+    def moderation_title(self) -> str:
+        """A short title for the desk, e-mails and the audit log."""
+        raise NotImplementedError
+
+    def moderation_link(self) -> tuple[str, dict[str, Any]]:
+        """(endpoint, values) of the page where the author sees the item."""
+        raise NotImplementedError
+
+
+class Transition(Base):
+    """One step of one item's lifecycle. Written only by `workflow.services.apply_action`."""
+
+    __tablename__ = "transitions"
+    __table_args__ = (sa.Index("ix_transitions_item", "item_kind", "item_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_kind: Mapped[str] = mapped_column(sa.String(30))
+    item_id: Mapped[int]
+    action: Mapped[Action] = mapped_column(enum_column(Action))
+    from_status: Mapped[Status] = mapped_column(enum_column(Status))
+    to_status: Mapped[Status] = mapped_column(enum_column(Status))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="raise")
