@@ -23,15 +23,17 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from participate import (
         accounts,
+        api,
         demo,
         districts,
         i18n,
+        initiatives,
         mail,
         moderation,
         web,
     )
 
-    for feature in (i18n, web, districts, mail, accounts, moderation, demo):
+    for feature in (i18n, web, districts, mail, accounts, initiatives, moderation, demo, api):
         feature.init_app(app)
     return app
 
@@ -51,7 +53,9 @@ def init_extensions(app: Flask) -> None:
     from participate.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     login_manager.init_app(app)

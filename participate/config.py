@@ -58,7 +58,7 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = False
     mail_use_ssl: bool = False
-    mail_default_sender: str = "Osallistu – Delta – Participate <noreply@participate.invalid>"
+    mail_default_sender: str = "Osallistu – Delta – Participate <noreply@participate.invalid>"  # noqa: RUF001
     mail_max_attempts: int = 6
 
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -29,25 +29,54 @@ FEATURE_DEMOS: tuple[str, ...] = ()
 
 # (e-mail, password, display name, language, role, home district slug)
 DEMO_ACCOUNTS = [
-    ("moderaattori@example.fi", "valvoja-demo-2026", "Kaisa Kehittäjä", "fi",
-     Role.MODERATOR, None),
+    ("moderaattori@example.fi", "valvoja-demo-2026", "Kaisa Kehittäjä", "fi", Role.MODERATOR, None),
     ("admin@example.fi", "yllapito-demo-2026", "Antti Ylläpitäjä", "fi", Role.ADMIN, None),
-    ("asukas@example.fi", "tapiola-demo-2026", "Liisa Virtanen", "fi", Role.RESIDENT,
-     "suur-tapiola"),
-    ("invanare@example.fi", "esboviken-demo-2026", "Johan Lindqvist", "sv", Role.RESIDENT,
-     "suur-espoonlahti"),
-    ("resident@example.fi", "leppavaara-demo-2026", "Priya Nair", "en", Role.RESIDENT,
-     "suur-leppavaara"),
+    (
+        "asukas@example.fi",
+        "tapiola-demo-2026",
+        "Liisa Virtanen",
+        "fi",
+        Role.RESIDENT,
+        "suur-tapiola",
+    ),
+    (
+        "invanare@example.fi",
+        "esboviken-demo-2026",
+        "Johan Lindqvist",
+        "sv",
+        Role.RESIDENT,
+        "suur-espoonlahti",
+    ),
+    (
+        "resident@example.fi",
+        "leppavaara-demo-2026",
+        "Priya Nair",
+        "en",
+        Role.RESIDENT,
+        "suur-leppavaara",
+    ),
 ]
 
 # More residents who support, sign up and report in the demo.
 EXTRA_RESIDENTS = [
-    ("Matti Korhonen", "fi"), ("Aino Mäkinen", "fi"), ("Elina Nieminen", "fi"),
-    ("Juha Heikkinen", "fi"), ("Sanna Laine", "fi"), ("Oskari Koskinen", "fi"),
-    ("Helena Järvinen", "fi"), ("Pekka Lehtonen", "fi"), ("Tuula Salminen", "fi"),
-    ("Karin Holmström", "sv"), ("Erik Sjöberg", "sv"), ("Linnea Forsman", "sv"),
-    ("Mikael Ekholm", "sv"), ("Olga Ivanova", "en"), ("Ahmed Hassan", "en"),
-    ("Maria Garcia", "en"), ("Tomás Novák", "en"), ("Venla Hakala", "fi"),
+    ("Matti Korhonen", "fi"),
+    ("Aino Mäkinen", "fi"),
+    ("Elina Nieminen", "fi"),
+    ("Juha Heikkinen", "fi"),
+    ("Sanna Laine", "fi"),
+    ("Oskari Koskinen", "fi"),
+    ("Helena Järvinen", "fi"),
+    ("Pekka Lehtonen", "fi"),
+    ("Tuula Salminen", "fi"),
+    ("Karin Holmström", "sv"),
+    ("Erik Sjöberg", "sv"),
+    ("Linnea Forsman", "sv"),
+    ("Mikael Ekholm", "sv"),
+    ("Olga Ivanova", "en"),
+    ("Ahmed Hassan", "en"),
+    ("Maria Garcia", "en"),
+    ("Tomás Novák", "en"),
+    ("Venla Hakala", "fi"),
 ]
 
 

@@ -22,6 +22,10 @@ def email_address() -> Email:
     return Email(message=_l("Enter an e-mail address in the form name@example.fi."))
 
 
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 def optional_int(value: Any) -> int | None:
     """Coerce for select fields whose first choice is "none"."""
     if value in (None, "", "None"):

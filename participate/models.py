@@ -2,8 +2,20 @@
 
 from participate.accounts.models import User
 from participate.districts.models import District, PostalCode
+from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
 from participate.mail.models import OutboxMessage
 from participate.moderation.audit import AuditEntry
 from participate.workflow.models import Transition
 
-__all__ = ["AuditEntry", "District", "OutboxMessage", "PostalCode", "Transition", "User"]
+__all__ = [
+    "AuditEntry",
+    "District",
+    "Initiative",
+    "InitiativeAnswer",
+    "OutboxMessage",
+    "PostalCode",
+    "Support",
+    "Theme",
+    "Transition",
+    "User",
+]

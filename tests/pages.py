@@ -16,7 +16,8 @@ def check_page(html: str, lang: str | None = None, *, csrf: bool = True) -> Beau
     assert root is not None, "not an HTML document"
     if lang:
         assert root.get("lang") == lang, f"<html lang> is {root.get('lang')!r}, not {lang!r}"
-    assert soup.title and soup.title.string and soup.title.string.strip(), "no <title>"
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    assert title, "no <title>"
     assert len(soup.find_all("h1")) == 1, "a page has exactly one <h1>"
     ids = Counter(tag["id"] for tag in soup.find_all(id=True))
     duplicates = [i for i, n in ids.items() if n > 1]
@@ -45,7 +46,8 @@ def get(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
     for script in soup.find_all("script"):
         if not script.get("src"):
             nonce = script.get("nonce")
-            assert nonce and f"'nonce-{nonce}'" in nonce_policy, "inline script without the nonce"
+            assert nonce, "inline script without a nonce"
+            assert f"'nonce-{nonce}'" in nonce_policy, "inline script with a stale nonce"
     return soup
 
 

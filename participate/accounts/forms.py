@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import EqualTo
 
-from participate.forms import NotBlank, email_address, max_length, optional_int, required
+from participate.forms import NotBlank, email_address, max_length, optional_int, required, strip
 from participate.i18n.locale import LANG_NAMES, LANGS
 
 LANGUAGE_CHOICES = [(code, LANG_NAMES[code]) for code in LANGS]
@@ -21,9 +21,11 @@ class RegisterForm(FlaskForm):
     display_name = StringField(
         _l("Name"),
         validators=[required(), NotBlank(), max_length(80)],
-        description=_l("Shown with what you write, if you choose so. You can use a first name."),
+        description=_l("Shown with what you write, if you choose to. A first name is enough."),
     )
-    email = EmailField(_l("E-mail address"), validators=[required(), email_address()])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address()], filters=[strip]
+    )
     password = PasswordField(
         _l("Password"),
         validators=[required()],
@@ -42,13 +44,17 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[required(), email_address()])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address()], filters=[strip]
+    )
     password = PasswordField(_l("Password"), validators=[required()])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[required(), email_address()])
+    email = EmailField(
+        _l("E-mail address"), validators=[required(), email_address()], filters=[strip]
+    )
 
 
 class ResetPasswordForm(FlaskForm):
@@ -57,9 +63,7 @@ class ResetPasswordForm(FlaskForm):
         validators=[required()],
         description=_l("At least 10 characters. A few words in a row make a good password."),
     )
-    password_confirm = PasswordField(
-        _l("New password again"), validators=[required(), _confirm()]
-    )
+    password_confirm = PasswordField(_l("New password again"), validators=[required(), _confirm()])
 
 
 class ProfileForm(FlaskForm):
@@ -77,9 +81,7 @@ class ChangePasswordForm(FlaskForm):
         validators=[required()],
         description=_l("At least 10 characters. A few words in a row make a good password."),
     )
-    password_confirm = PasswordField(
-        _l("New password again"), validators=[required(), _confirm()]
-    )
+    password_confirm = PasswordField(_l("New password again"), validators=[required(), _confirm()])
 
 
 class DeleteAccountForm(FlaskForm):

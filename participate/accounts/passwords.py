@@ -12,11 +12,28 @@ MAX_LENGTH = 128  # hashing a megabyte "password" would be a cheap denial of ser
 
 # Among the most common passwords in leaked lists, Finnish and Swedish ones included.
 COMMON = frozenset(
-    """
-    1234567890 12345678910 0123456789 qwertyuiop qwertyuiop1 password12 password123
-    salasana12 salasana123 salasana1234 lösenord12 lösenord123 losenord123 qwerty1234
-    iloveyou12 1q2w3e4r5t espoo12345 espoo2026 esbo123456 participate
-    """.split()
+    [
+        "1234567890",
+        "12345678910",
+        "0123456789",
+        "qwertyuiop",
+        "qwertyuiop1",
+        "password12",
+        "password123",
+        "salasana12",
+        "salasana123",
+        "salasana1234",
+        "lösenord12",
+        "lösenord123",
+        "losenord123",
+        "qwerty1234",
+        "iloveyou12",
+        "1q2w3e4r5t",
+        "espoo12345",
+        "espoo2026",
+        "esbo123456",
+        "participate",
+    ]
 )
 
 

@@ -25,6 +25,6 @@ def role_required(role: Role) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         wrapped.required_role = role  # type: ignore[attr-defined]  # read by the route tests
-        return login_required(wrapped)  # type: ignore[return-value]
+        return login_required(wrapped)
 
     return decorator

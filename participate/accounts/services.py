@@ -69,7 +69,10 @@ def create_user(
         raise DomainError(_l("Choose a language."), field="language")
     if get_user_by_email(email) is not None:
         raise EmailTaken(
-            _l("An account with this e-mail address already exists. Sign in or reset your password."),
+            _l(
+                "An account with this e-mail address already exists. "
+                "Sign in or reset your password."
+            ),
             field="email",
         )
     user = User(
@@ -86,7 +89,10 @@ def create_user(
             db.session.add(user)
     except sa.exc.IntegrityError as exc:  # two registrations raced for one address
         raise EmailTaken(
-            _l("An account with this e-mail address already exists. Sign in or reset your password."),
+            _l(
+                "An account with this e-mail address already exists. "
+                "Sign in or reset your password."
+            ),
             field="email",
         ) from exc
     return user

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -19,6 +20,7 @@ from participate.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from participate.accounts.tokens import RESET_MAX_AGE
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
@@ -44,7 +46,7 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
-def register() -> str | BaseResponse:
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
@@ -66,14 +68,16 @@ def register() -> str | BaseResponse:
         else:
             db.session.commit()
             login_user(user)
-            flash(_("Your account is ready. We sent you a link to verify your e-mail address."),
-                  "success")
+            flash(
+                _("Your account is ready. We sent you a link to verify your e-mail address."),
+                "success",
+            )
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form)
 
 
 @bp.route("/verify/<token>")
-def verify_email(token: str) -> str | BaseResponse:
+def verify_email(token: str) -> ResponseReturnValue:
     try:
         services.verify_email(token)
     except DomainError as error:
@@ -98,7 +102,7 @@ def resend_verification() -> BaseResponse:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
-def login() -> str | BaseResponse:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = LoginForm()
@@ -124,18 +128,20 @@ def logout() -> BaseResponse:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit("5 per minute;20 per hour", methods=["POST"])
-def forgot_password() -> str | BaseResponse:
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        return render_template("accounts/reset_sent.html", email=form.email.data)
+        return render_template(
+            "accounts/reset_sent.html", email=form.email.data, hours=RESET_MAX_AGE // 3600
+        )
     return render_template("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
-def reset_password(token: str) -> str | BaseResponse:
+def reset_password(token: str) -> ResponseReturnValue:
     try:
         services.check_reset_token(token)
     except DomainError as error:
@@ -158,7 +164,7 @@ def reset_password(token: str) -> str | BaseResponse:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile() -> str | BaseResponse:
+def profile() -> ResponseReturnValue:
     form = ProfileForm(obj=current_user, prefix="profile")
     form.home_district.choices = _district_choices()
     if request.method == "GET":
@@ -185,7 +191,7 @@ def profile() -> str | BaseResponse:
 @bp.route("/password", methods=["POST"])
 @login_required
 @limiter.limit(AUTH_LIMIT)
-def change_password() -> str | BaseResponse:
+def change_password() -> ResponseReturnValue:
     password_form = ChangePasswordForm(prefix="password")
     if password_form.validate_on_submit():
         try:
@@ -224,7 +230,7 @@ def download_data() -> Response:
 @bp.route("/my-data/delete", methods=["POST"])
 @login_required
 @limiter.limit(AUTH_LIMIT)
-def delete_account() -> str | BaseResponse:
+def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:

@@ -68,7 +68,7 @@ def district_at(lat: float, lon: float) -> District | None:
     """The major district containing the point, or None outside the city."""
     point = Point(lon, lat)
     for district in list_districts():
-        geometry, prepared = _prepared(district.geometry)
+        _shape, prepared = _prepared(district.geometry)
         if prepared.covers(point):
             return district
     return None

@@ -24,9 +24,11 @@ def _lang() -> str:
 def local_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    return format_date(value, DATE_PATTERNS[_lang()]) if not isinstance(
-        value, datetime
-    ) else format_datetime(value, DATE_PATTERNS[_lang()])
+    return (
+        format_date(value, DATE_PATTERNS[_lang()])
+        if not isinstance(value, datetime)
+        else format_datetime(value, DATE_PATTERNS[_lang()])
+    )
 
 
 def local_time(value: datetime | None) -> str:

@@ -31,8 +31,8 @@ def select_locale() -> str:
     6. Finnish.
     """
     lang = g.get("lang_code") if has_request_context() else None
-    if is_supported(lang):
-        return lang
+    if lang and is_supported(lang):
+        return str(lang)
     if not has_request_context():
         return DEFAULT_LANG
     if current_user and current_user.is_authenticated and is_supported(current_user.language):

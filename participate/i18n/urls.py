@@ -28,9 +28,9 @@ def switch_language_url(lang: str) -> str:
     if request.endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
         args: dict[str, Any] = dict(request.view_args or {})
         args["lang_code"] = lang
-        query = request.args.to_dict(flat=False)
+        args.update(request.args.to_dict(flat=False))
         try:
-            return url_for(request.endpoint, **args, **query)
+            return url_for(request.endpoint, **args)
         except BuildError:
             pass
     current = lang_from_path(request.path)

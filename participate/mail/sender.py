@@ -32,10 +32,11 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = row.to_address
     message["Subject"] = row.subject
-    message["Content-Language"] = row.language
     message["Message-ID"] = make_msgid(domain="participate.invalid")
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.body_text)
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = row.language
     return message
 
 
@@ -51,7 +52,12 @@ class Transport:
 
     def send(self, message: EmailMessage) -> None:
         if self.settings.mail_backend == "console":
-            sys.stdout.write(f"{'=' * 72}\n{message}\n")
+            # Readable in a terminal: decoded headers, then the body as written.
+            body = message.get_content()
+            sys.stdout.write(
+                f"{'=' * 72}\nTo: {message['To']}\nSubject: {message['Subject']}\n"
+                f"Language: {message['Content-Language']}\n\n{body}\n"
+            )
             sys.stdout.flush()
             return
         if self._smtp is None:

@@ -5,6 +5,9 @@ writes the audit entry and queues the author's e-mail, all in the caller's trans
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from participate.accounts.models import User
@@ -33,8 +36,13 @@ def decide(
     actor: User | None,
     reason: str = "",
     notify_author: bool = True,
+    details: Mapping[str, Any] | None = None,
 ) -> Transition:
-    """Take a moderator decision (`actor=None`: the system, e.g. hiding after reports)."""
+    """Take a moderator decision (`actor=None`: the system, e.g. hiding after reports).
+
+    `details` are added to the audit entry's "after" (e.g. the city's answer), so a decision
+    that carries more than a status change is still one entry.
+    """
     if actor is not None and not actor.is_moderator:
         raise NotAllowed()
     before = item.status
@@ -47,7 +55,7 @@ def decide(
         object_title=item.moderation_title(),
         reason=transition.reason,
         before={"status": before.value},
-        after={"status": transition.to_status.value},
+        after={"status": transition.to_status.value, **(details or {})},
     )
     if notify_author and action in DECISION_SUBJECTS:
         notify(item, action, transition.reason)

@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception) -> tuple[str, int]:
         # Roll back first: the failed transaction must not leak into the error page.
         db.session.rollback()
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise error
         app.logger.exception("unhandled error on %s", request.path)
         _set_language()
         return render_template("errors/500.html", error=InternalServerError()), 500

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 # (endpoint, label, the URL prefix that marks the item as current)
 MAIN_NAV = [

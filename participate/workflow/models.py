@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, joinedload, mapped_column, relationship
 
 from participate.accounts.models import User
 from participate.db import Base, utcnow
@@ -23,12 +23,14 @@ def enum_column(enum: type, length: int = 30) -> sa.Enum:
 class ModeratedMixin:
     """Status and the timestamps of the lifecycle; `author` is who submitted the item.
 
-    Subclasses set `workflow` (their transition table) and `moderation_kind` (a short,
-    stable name such as "initiative", used in the transitions and audit tables).
+    Subclasses set `workflow` (their transition table), `moderation_kind` (a short,
+    stable name such as "initiative", used in URLs and in the transitions and audit tables)
+    and `moderation_label` (the kind's lazy-translated name on the moderator's desk).
     """
 
     workflow: ClassVar[Workflow]
     moderation_kind: ClassVar[str]
+    moderation_label: ClassVar[Any]
 
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT, index=True)
     submitted_at: Mapped[datetime | None]  # the latest submission
@@ -38,11 +40,11 @@ class ModeratedMixin:
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @declared_attr
-    def author_id(cls) -> Mapped[int | None]:  # noqa: N805 (SQLAlchemy declared_attr)
+    def author_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.ForeignKey("users.id"), index=True)
 
     @declared_attr
-    def author(cls) -> Mapped[User | None]:  # noqa: N805
+    def author(cls) -> Mapped[User | None]:
         return relationship(User, foreign_keys=[cls.author_id], lazy="raise")  # type: ignore[list-item]
 
     @property
@@ -56,6 +58,15 @@ class ModeratedMixin:
     def moderation_link(self) -> tuple[str, dict[str, Any]]:
         """(endpoint, values) of the page where the author sees the item."""
         raise NotImplementedError
+
+    @classmethod
+    def moderation_load_options(cls) -> list[Any]:
+        """Loader options for what the desk shows of this kind (relationships are lazy="raise").
+
+        The desk loads each kind's queue in one query with these; override to add what the
+        kind's `moderation/_row_<kind>.html` and `_detail_<kind>.html` partials read.
+        """
+        return [joinedload(cls.author)]  # type: ignore[arg-type]
 
 
 class Transition(Base):

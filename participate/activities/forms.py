@@ -1,0 +1,289 @@
+"""Activity forms: propose/edit, sign up, the organiser's message and cancellation, the list
+filters. Times are entered in Helsinki time and stored in UTC (`to_utc`, `to_local`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    FloatField,
+    Form,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from participate.activities.models import OrganiserKind
+from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
+from participate.forms import NotBlank, email_address, max_length, optional_int, required
+from participate.i18n.locale import LANGS, TIMEZONE
+
+HELSINKI = ZoneInfo(TIMEZONE)
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Espoo and a margin around it: a point far outside is a typing mistake.
+LAT_RANGE = (59.9, 60.5)
+LON_RANGE = (24.3, 25.1)
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A wall-clock time in Helsinki (as entered) to UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=HELSINKI).astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """UTC to a naive Helsinki wall-clock time, for `<input type=datetime-local>`."""
+    if value is None:
+        return None
+    return value.astimezone(HELSINKI).replace(tzinfo=None)
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ActivityForm(FlaskForm):
+    title_fi = StringField(_l("Title in Finnish"), filters=[strip], validators=[max_length(200)])
+    description_fi = TextAreaField(_l("Description in Finnish"), filters=[strip])
+    accessibility_fi = TextAreaField(
+        _l("Accessibility in Finnish"),
+        filters=[strip],
+        description=_l("For example: step-free entrance, accessible toilet, induction loop."),
+    )
+    title_sv = StringField(_l("Title in Swedish"), filters=[strip], validators=[max_length(200)])
+    description_sv = TextAreaField(_l("Description in Swedish"), filters=[strip])
+    accessibility_sv = TextAreaField(_l("Accessibility in Swedish"), filters=[strip])
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[max_length(200)])
+    description_en = TextAreaField(_l("Description in English"), filters=[strip])
+    accessibility_en = TextAreaField(_l("Accessibility in English"), filters=[strip])
+
+    organiser_kind = RadioField(
+        _l("Organiser"),
+        choices=[(kind.value, kind.label) for kind in OrganiserKind],
+        default=OrganiserKind.RESIDENTS.value,
+        validators=[required()],
+    )
+    organiser_name = StringField(
+        _l("Name of the organiser"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(200)],
+        description=_l("A city unit or a group of residents, e.g. Tapiola residents' association."),
+    )
+    organiser_contact = StringField(
+        _l("Contact for questions (optional)"),
+        filters=[strip],
+        validators=[max_length(254)],
+        description=_l("An e-mail address or telephone number. It is shown on the activity page."),
+    )
+    district = SelectField(_l("Major district"), coerce=optional_int, validators=[required()])
+    place = StringField(
+        _l("Place"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(300)],
+        description=_l("Address and, if needed, the room: e.g. Tapiolan kirjasto, Kauppamiehentie 6."),
+    )
+    lat = FloatField(
+        _l("Latitude (optional)"),
+        validators=[Optional(), NumberRange(*LAT_RANGE, message=_l("Give a point in Espoo."))],
+        description=_l("To show the place on the map, e.g. 60.1756."),
+    )
+    lon = FloatField(
+        _l("Longitude (optional)"),
+        validators=[Optional(), NumberRange(*LON_RANGE, message=_l("Give a point in Espoo."))],
+        description=_l("For example 24.8053."),
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"),
+        format=DATETIME_FORMAT,
+        validators=[required()],
+        description=_l("Date and time in Finnish time, e.g. 6.12.2026 18.00."),
+    )
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[required()])
+    capacity = IntegerField(
+        _l("Number of places (optional)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Enter at least 1."))],
+        description=_l("Leave empty if there is no limit."),
+    )
+    max_group_size = IntegerField(
+        _l("Largest group per sign-up"),
+        default=1,
+        validators=[
+            required(),
+            NumberRange(
+                1,
+                MAX_GROUP_SIZE,
+                message=_l("Enter a number from 1 to %(max)s.", max=MAX_GROUP_SIZE),
+            ),
+        ],
+        description=_l("How many people one person may sign up at once, themselves included."),
+    )
+    signup_opens_at = DateTimeLocalField(
+        _l("Sign-up opens (optional)"),
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
+        description=_l("Leave empty to open sign-up as soon as the activity is published."),
+    )
+    signup_closes_at = DateTimeLocalField(
+        _l("Sign-up closes (optional)"),
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
+        description=_l("Leave empty to take sign-ups until the activity starts."),
+    )
+    languages = MultiCheckboxField(_l("Languages spoken at the activity"), choices=[])
+
+    def details(self) -> ActivityDetails:
+        return ActivityDetails(
+            title={lang: self[f"title_{lang}"].data or "" for lang in LANGS},
+            description={lang: self[f"description_{lang}"].data or "" for lang in LANGS},
+            accessibility={lang: self[f"accessibility_{lang}"].data or "" for lang in LANGS},
+            organiser_kind=OrganiserKind(self.organiser_kind.data),
+            organiser_name=self.organiser_name.data or "",
+            organiser_contact=self.organiser_contact.data or "",
+            district_id=self.district.data,
+            place=self.place.data or "",
+            lat=self.lat.data,
+            lon=self.lon.data,
+            starts_at=to_utc(self.starts_at.data),  # type: ignore[arg-type]
+            ends_at=to_utc(self.ends_at.data),  # type: ignore[arg-type]
+            capacity=self.capacity.data,
+            signup_opens_at=to_utc(self.signup_opens_at.data),
+            signup_closes_at=to_utc(self.signup_closes_at.data),
+            max_group_size=self.max_group_size.data or 1,
+            languages=list(self.languages.data or []),
+        )
+
+    def fill_from(self, activity: Any) -> None:
+        """Prefill from an activity (GET of the edit page), times in Helsinki time."""
+        for lang in LANGS:
+            for name in ("title", "description", "accessibility"):
+                self[f"{name}_{lang}"].data = getattr(activity, f"{name}_{lang}")
+        self.organiser_kind.data = activity.organiser_kind.value
+        self.organiser_name.data = activity.organiser_name
+        self.organiser_contact.data = activity.organiser_contact
+        self.district.data = activity.district_id
+        self.place.data = activity.place
+        self.lat.data, self.lon.data = activity.lat, activity.lon
+        self.starts_at.data = to_local(activity.starts_at)
+        self.ends_at.data = to_local(activity.ends_at)
+        self.capacity.data = activity.capacity
+        self.max_group_size.data = activity.max_group_size
+        self.signup_opens_at.data = to_local(activity.signup_opens_at)
+        self.signup_closes_at.data = to_local(activity.signup_closes_at)
+        self.languages.data = activity.languages
+
+
+# The browser sends these when a date or number cannot be read: say it in the page's language.
+DATETIME_ERROR = _l("Enter the date and time, e.g. 6.12.2026 18.00.")
+NUMBER_ERROR = _l("Enter a whole number.")
+DECIMAL_ERROR = _l("Enter a number, e.g. 60.1756.")
+
+
+def translate_type_errors(form: Form) -> None:
+    """Replace WTForms' English parse errors ("Not a valid integer value.") with ours."""
+    for f in form:
+        if not f.errors or not f.raw_data:
+            continue
+        if isinstance(f, DateTimeLocalField | DateField) and f.data is None:
+            f.errors = [DATETIME_ERROR]
+        elif isinstance(f, IntegerField) and f.data is None:
+            f.errors = [NUMBER_ERROR]
+        elif isinstance(f, FloatField) and f.data is None:
+            f.errors = [DECIMAL_ERROR]
+
+
+class SignupForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[strip], validators=[required(), NotBlank(), max_length(100)]
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[strip],
+        validators=[required(), email_address(), max_length(254)],
+        description=_l("We send the confirmation and a link for cancelling here."),
+    )
+    phone = TelField(
+        _l("Telephone number (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\+?[0-9 ()-]{5,30}$",
+                message=_l("Enter a telephone number, e.g. 040 123 4567."),
+            ),
+        ],
+        description=_l("Only if the organiser may call you about changes."),
+    )
+    people = IntegerField(_l("Number of people"), default=1, validators=[required()])
+    accessibility_needs = TextAreaField(
+        _l("Accessibility needs (optional)"),
+        filters=[strip],
+        validators=[max_length(1000)],
+        description=_l("For example: wheelchair, interpreter, induction loop. Only the organiser sees this."),
+    )
+    consent = BooleanField(
+        _l("I agree that my details are used to handle this sign-up."),
+        validators=[InputRequired(_l("Tick the box to accept how we handle your details."))],
+    )
+
+
+class CancelSignupForm(FlaskForm):
+    pass
+
+
+class ResendLinkForm(FlaskForm):
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[strip],
+        validators=[required(), email_address(), max_length(254)],
+    )
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(
+        _l("Subject"), filters=[strip], validators=[required(), NotBlank(), max_length(150)]
+    )
+    body = TextAreaField(_l("Message"), filters=[strip], validators=[required(), NotBlank()])
+    include_waiting = BooleanField(_l("Send it also to the people on the waiting list"))
+
+
+class CancelActivityForm(FlaskForm):
+    note = TextAreaField(
+        _l("Why is the activity cancelled?"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(2000)],
+        description=_l("Everyone who signed up gets this note by e-mail and sees it on the page."),
+    )
+
+
+class FilterForm(Form):
+    """The list filters, read from the query string (GET, no CSRF)."""
+
+    district = SelectField(_l("Major district"), validate_choice=True)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    language = SelectField(_l("Language spoken"), validate_choice=True)
+    has_places = BooleanField(_l("Only activities with free places"))
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must not be before the start date."))

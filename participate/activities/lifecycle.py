@@ -1,0 +1,62 @@
+"""The one state machine of an activity proposal, and the sign-up window of an activity.
+
+Activities use the shared moderation mechanism (`participate.workflow`): this module only
+declares which transitions exist. A resident's proposal is submitted at once (draft →
+submitted) and the development manager approves, rejects or returns it for changes, exactly
+like an initiative. A moderator's own activity is published directly (draft → published by
+`approve`), which is recorded as a transition like any other decision.
+
+Cancelling an activity is not a lifecycle status: a cancelled activity stays public (with
+its note) so that people who had signed up can read what happened. It is a flag.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from participate.workflow.states import Action, Status, Workflow
+
+ACTIVITY_WORKFLOW = Workflow(
+    name="activity",
+    transitions={
+        (Status.DRAFT, Action.SUBMIT): Status.SUBMITTED,
+        # A moderator's own activity: published at once, still one recorded transition.
+        (Status.DRAFT, Action.APPROVE): Status.PUBLISHED,
+        (Status.SUBMITTED, Action.APPROVE): Status.PUBLISHED,
+        (Status.SUBMITTED, Action.REJECT): Status.REJECTED,
+        (Status.SUBMITTED, Action.REQUEST_CHANGES): Status.CHANGES_REQUESTED,
+        (Status.CHANGES_REQUESTED, Action.SUBMIT): Status.SUBMITTED,
+        (Status.PUBLISHED, Action.HIDE): Status.HIDDEN,
+        (Status.HIDDEN, Action.UNHIDE): Status.PUBLISHED,
+    },
+)
+
+# The statuses in which the proposing resident may still edit the text.
+AUTHOR_EDITABLE = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED})
+
+
+class SignupWindow(StrEnum):
+    """Whether an activity takes sign-ups now, and if not, why not."""
+
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"  # the deadline has passed
+    STARTED = "started"  # no deadline was given and the activity has begun
+    CANCELLED = "cancelled"
+    NOT_PUBLIC = "not_public"
+
+    @property
+    def label(self) -> str:
+        return str(WINDOW_LABELS[self])
+
+
+WINDOW_LABELS = {
+    SignupWindow.OPEN: _l("Sign-up is open"),
+    SignupWindow.NOT_YET_OPEN: _l("Sign-up has not opened yet"),
+    SignupWindow.CLOSED: _l("Sign-up has closed"),
+    SignupWindow.STARTED: _l("The activity has already started"),
+    SignupWindow.CANCELLED: _l("The activity is cancelled"),
+    SignupWindow.NOT_PUBLIC: _l("The activity is not published"),
+}

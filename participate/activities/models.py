@@ -1,0 +1,214 @@
+"""Neighbourhood activities and the sign-ups for them.
+
+Capacity rules live in the database as far as a database can hold them (CHECK constraints,
+one live sign-up per e-mail address and activity); the rest is enforced under a row lock on
+the activity in `services.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participate.accounts.models import User
+from participate.activities.lifecycle import ACTIVITY_WORKFLOW, SignupWindow
+from participate.db import Base, TimestampMixin, utcnow
+from participate.districts.models import District
+from participate.i18n.content import pick
+from participate.workflow.models import ModeratedMixin, enum_column
+from participate.workflow.states import Status
+
+
+class OrganiserKind(StrEnum):
+    CITY = "city"
+    RESIDENTS = "residents"
+
+    @property
+    def label(self) -> str:
+        return str(ORGANISER_LABELS[self])
+
+
+ORGANISER_LABELS = {
+    OrganiserKind.CITY: _l("A City of Espoo unit"),
+    OrganiserKind.RESIDENTS: _l("A group of residents"),
+}
+
+
+class SignupStatus(StrEnum):
+    CONFIRMED = "confirmed"  # has a place
+    WAITING = "waiting"  # on the waiting list
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(SIGNUP_LABELS[self])
+
+
+SIGNUP_LABELS = {
+    SignupStatus.CONFIRMED: _l("Place confirmed"),
+    SignupStatus.WAITING: _l("On the waiting list"),
+    SignupStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Activity(ModeratedMixin, TimestampMixin, Base):
+    """A neighbourhood activity. Text fields exist per language (`pick()` chooses)."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("max_group_size >= 1", name="group_size_positive"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_activities_starts_at", "starts_at"),
+    )
+
+    workflow = ACTIVITY_WORKFLOW
+    moderation_kind = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_fi: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_sv: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    description_fi: Mapped[str] = mapped_column(sa.Text, default="")
+    description_sv: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_fi: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_sv: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_en: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organiser_kind: Mapped[OrganiserKind] = mapped_column(
+        enum_column(OrganiserKind, 20), default=OrganiserKind.RESIDENTS
+    )
+    organiser_name: Mapped[str] = mapped_column(sa.String(200))
+    # Public contact: an e-mail address or a telephone number, as the organiser chooses.
+    organiser_contact: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    place: Mapped[str] = mapped_column(sa.String(300))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    capacity: Mapped[int | None]  # None: no limit
+    signup_opens_at: Mapped[datetime | None]  # None: as soon as it is published
+    signup_closes_at: Mapped[datetime | None]  # None: when the activity starts
+    max_group_size: Mapped[int] = mapped_column(default=1)
+    # Languages spoken at the activity, stored as ",fi,sv," so one LIKE finds a language.
+    spoken_languages: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    is_cancelled: Mapped[bool] = mapped_column(default=False)
+    cancelled_at: Mapped[datetime | None]
+    cancellation_note: Mapped[str] = mapped_column(sa.Text, default="")
+    moderator_edited_at: Mapped[datetime | None]
+
+    # After the retention period the sign-ups are deleted and only these counts remain.
+    signups_purged_at: Mapped[datetime | None]
+    final_participants: Mapped[int | None]
+
+    district: Mapped[District] = relationship(lazy="selectin")
+
+    # -- per-language text -------------------------------------------------------------
+    def title(self, lang: str | None = None) -> Any:
+        return pick(self, "title", lang)
+
+    def description(self, lang: str | None = None) -> Any:
+        return pick(self, "description", lang)
+
+    def accessibility(self, lang: str | None = None) -> Any:
+        return pick(self, "accessibility", lang)
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in self.spoken_languages.split(",") if code]
+
+    @languages.setter
+    def languages(self, codes: list[str]) -> None:
+        self.spoken_languages = f",{','.join(codes)}," if codes else ""
+
+    # -- time and sign-up window -------------------------------------------------------
+    @property
+    def closes_at(self) -> datetime:
+        """The moment sign-ups stop: the deadline, or the start when none was given."""
+        return self.signup_closes_at or self.starts_at
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or utcnow())
+
+    def signup_window(self, now: datetime | None = None) -> SignupWindow:
+        now = now or utcnow()
+        if self.status != Status.PUBLISHED:
+            return SignupWindow.NOT_PUBLIC
+        if self.is_cancelled:
+            return SignupWindow.CANCELLED
+        if self.signup_opens_at is not None and now < self.signup_opens_at:
+            return SignupWindow.NOT_YET_OPEN
+        if now >= self.closes_at:
+            return SignupWindow.CLOSED if self.signup_closes_at else SignupWindow.STARTED
+        return SignupWindow.OPEN
+
+    # -- moderation --------------------------------------------------------------------
+    def moderation_title(self) -> str:
+        return self.title().text
+
+    def moderation_link(self) -> tuple[str, dict[str, Any]]:
+        return "activities.detail", {"activity_id": self.id}
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.status}>"
+
+
+class Signup(Base):
+    """One person's sign-up (for themselves and their group) for one activity.
+
+    The private link carries a random token; only its SHA-256 hash is stored, so a copy of
+    the database does not reveal anybody's link.
+    """
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        sa.CheckConstraint("people >= 1", name="people_positive"),
+        # One live sign-up per address and activity. Cancelled ones do not count, so a
+        # person who cancelled can sign up again.
+        sa.Index(
+            "uq_signups_activity_email_live",
+            "activity_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_signups_activity_status", "activity_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"))
+    status: Mapped[SignupStatus] = mapped_column(enum_column(SignupStatus, 20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str] = mapped_column(sa.String(254))  # stored in lower case
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    people: Mapped[int] = mapped_column(default=1)
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language of the page the person signed up on: every e-mail to them uses it.
+    language: Mapped[str] = mapped_column(sa.String(2))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    consented_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]  # when the person got a place
+    cancelled_at: Mapped[datetime | None]
+
+    activity: Mapped[Activity] = relationship(lazy="joined", innerjoin=True)
+    user: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != SignupStatus.CANCELLED
+
+    def __repr__(self) -> str:
+        return f"<Signup {self.id} {self.status} x{self.people}>"

@@ -1,0 +1,190 @@
+"""Reads for activities: the upcoming list and the archive with filters, one activity with
+its numbers, participants, a person's own proposals. Counts of places come from the
+sign-ups in the same SQL statement (scalar subqueries), so a list costs the same number
+of queries however long it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from participate.activities.models import Activity, Signup, SignupStatus
+from participate.db import utcnow
+from participate.districts.models import District
+from participate.extensions import db
+from participate.i18n.locale import TIMEZONE
+from participate.workflow.states import Status
+
+HELSINKI = ZoneInfo(TIMEZONE)
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    district: str | None = None  # slug
+    date_from: date | None = None  # Helsinki dates, inclusive
+    date_to: date | None = None
+    language: str | None = None
+    has_places: bool = False
+    archive: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.district or self.date_from or self.date_to or self.language or self.has_places
+        )
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity with its numbers: people with a place and groups on the waiting list."""
+
+    activity: Activity
+    taken: int
+    waiting: int
+
+    @property
+    def places_left(self) -> int | None:
+        """None: no limit."""
+        if self.activity.capacity is None:
+            return None
+        return max(0, self.activity.capacity - self.taken)
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_left == 0
+
+    @property
+    def participants(self) -> int:
+        """People taking part; after the purge only the stored count remains."""
+        if self.activity.final_participants is not None:
+            return self.activity.final_participants
+        return self.taken
+
+
+def _taken() -> Any:
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Signup.people), 0))
+        .where(Signup.activity_id == Activity.id, Signup.status == SignupStatus.CONFIRMED)
+        .correlate(Activity)
+        .scalar_subquery()
+    )
+
+
+def _waiting() -> Any:
+    return (
+        sa.select(sa.func.count(Signup.id))
+        .where(Signup.activity_id == Activity.id, Signup.status == SignupStatus.WAITING)
+        .correlate(Activity)
+        .scalar_subquery()
+    )
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=HELSINKI)
+
+
+def _filtered(filters: ActivityFilters, now: datetime) -> sa.Select[Any]:
+    taken = _taken()
+    query = sa.select(Activity, taken.label("taken"), _waiting().label("waiting")).where(
+        Activity.status == Status.PUBLISHED
+    )
+    if filters.archive:
+        query = query.where(Activity.ends_at <= now).order_by(
+            Activity.starts_at.desc(), Activity.id.desc()
+        )
+    else:
+        query = query.where(Activity.ends_at > now).order_by(Activity.starts_at, Activity.id)
+    if filters.district:
+        query = query.join(District, District.id == Activity.district_id).where(
+            District.slug == filters.district
+        )
+    if filters.date_from:
+        query = query.where(Activity.ends_at >= local_midnight(filters.date_from))
+    if filters.date_to:
+        query = query.where(Activity.starts_at < local_midnight(filters.date_to + timedelta(1)))
+    if filters.language:
+        query = query.where(Activity.spoken_languages.contains(f",{filters.language},"))
+    if filters.has_places:
+        query = query.where(
+            Activity.is_cancelled.is_(False),
+            sa.or_(Activity.capacity.is_(None), Activity.capacity > taken),
+        )
+    return query
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    rows: list[ActivityRow]
+    page: int
+    pages: int
+    total: int
+
+
+def list_activities(
+    filters: ActivityFilters,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> ActivityPage:
+    """Published activities: upcoming (and ongoing) soonest first, or the archive newest
+    first. Three queries whatever the length: count, rows, districts."""
+    query = _filtered(filters, now or utcnow())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    rows = [ActivityRow(activity, int(taken), int(waiting)) for activity, taken, waiting in result]
+    return ActivityPage(rows, page, pages, total)
+
+
+def get_activity_row(activity_id: int) -> ActivityRow | None:
+    """One activity with its numbers, whatever its status (the view decides who sees it)."""
+    query = sa.select(Activity, _taken().label("taken"), _waiting().label("waiting")).where(
+        Activity.id == activity_id
+    )
+    found = db.session.execute(query).first()
+    if found is None:
+        return None
+    activity, taken, waiting = found
+    return ActivityRow(activity, int(taken), int(waiting))
+
+
+def list_signups(activity_id: int) -> tuple[list[Signup], list[Signup]]:
+    """(confirmed, waiting list in order) for the organiser's view."""
+    signups = list(
+        db.session.scalars(
+            sa.select(Signup)
+            .where(Signup.activity_id == activity_id, Signup.status != SignupStatus.CANCELLED)
+            .order_by(Signup.id)
+        )
+    )
+    confirmed = [s for s in signups if s.status == SignupStatus.CONFIRMED]
+    waiting = [s for s in signups if s.status == SignupStatus.WAITING]
+    return confirmed, waiting
+
+
+def list_own_activities(user_id: int) -> list[Activity]:
+    """What a resident has proposed, newest first, whatever its status."""
+    return list(
+        db.session.scalars(
+            sa.select(Activity)
+            .where(Activity.author_id == user_id)
+            .order_by(Activity.created_at.desc(), Activity.id.desc())
+        )
+    )
+
+
+def count_waiting_for_moderation() -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Activity.id)).where(Activity.status == Status.SUBMITTED)
+        )
+        or 0
+    )

@@ -1,0 +1,319 @@
+"""Benchmark data: a large, believable data set at a given scale, written with bulk inserts.
+
+Used by `scripts/bench.py` (`make bench SCALE=1000`) and the features' `demo.py` hooks; the
+running app never imports it.
+The districts and postal codes are loaded before (by `flask districts load` and
+`flask districts load-postal-codes`). `seed(scale)` then inserts SCALE accounts with one
+precomputed password hash, and calls the hook of each feature listed in
+`participate.demo.FEATURE_DEMOS`, in that order:
+
+    # participate/<feature>/demo.py
+    BENCH_URLS = ("/fi/<feature>/", "/fi/<feature>/{<feature>_id}")
+
+    def bench_seed(ctx: BenchContext, scale: int) -> None:
+        ids = ctx.insert(Thing, [{...}, ...], returning=Thing.id)
+        ctx.url_params["<feature>_id"] = ids[0]
+
+The hook inserts its rows (use `ctx.insert`, never one service call per row at scale), may
+flush, and never commits: the caller commits once after each hook. `BENCH_URLS` are the
+pages to load-test, with `{placeholders}` filled from `ctx.url_params`. docs/performance.md
+("Adding a feature to the benchmark") says the same for people.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import string
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from participate.accounts.models import Role, User
+from participate.accounts.passwords import hash_password
+from participate.db import utcnow
+from participate.districts.models import District
+from participate.districts.queries import list_districts
+from participate.extensions import db
+
+# Every benchmark account signs in with this password (hashed once, stored for all).
+PASSWORD = "bench-password-not-secret-2026"  # noqa: S105 (throwaway benchmark accounts)
+
+# Rows per INSERT statement batch: large enough to be fast, small enough for any driver.
+CHUNK = 2000
+
+# Rough share of Espoo's population per major district (Statistics Finland, about 2023):
+# a benchmark that puts everyone in one district would hide per-district list costs.
+DISTRICT_WEIGHTS = {
+    "suur-leppavaara": 78,
+    "suur-tapiola": 50,
+    "suur-matinkyla": 42,
+    "suur-espoonlahti": 62,
+    "suur-kauklahti": 17,
+    "vanha-espoo": 55,
+    "pohjois-espoo": 6,
+}
+# Interface language of the accounts: Finnish, Swedish, and English for everyone else.
+LANGUAGE_WEIGHTS = {"fi": 68, "sv": 7, "en": 25}
+
+# Space-separated names, as residents of Espoo might have them (split when used).
+FIRST_NAMES = {
+    "fi": "Aino Mikko Sanna Juha Elina Matti Venla Oskari Tuula Pekka Helmi Eero Ilona Ville "
+    "Kaisa Antti Noora Lauri",
+    "sv": "Karin Erik Linnea Johan Mikael Ebba Henrik Frida Anders Maja Niklas Stina",
+    "en": "Priya Ahmed Olga Maria Tomás Chen Fatima Daniel Yusuf Anna Lucas Amina Dmitri "
+    "Sofia Kwame Mei",
+}
+LAST_NAMES = {
+    "fi": "Virtanen Korhonen Mäkinen Nieminen Heikkinen Laine Koskinen Järvinen Lehtonen "
+    "Salminen Hakala Heinonen Saarinen Ahonen",
+    "sv": "Lindholm Sjöberg Ekholm Forsman Holmström Lindqvist Grönroos Nyberg Wikström Åberg",
+    "en": "Nair Hassan Ivanova Garcia Novák Wang Ali Smith Yilmaz Kowalski Silva Mensah "
+    "Petrov Rossi",
+}
+
+# Sentences about neighbourhood matters, for titles and bodies in the three languages.
+SENTENCES = {
+    "fi": [
+        "Puiston penkit ovat huonossa kunnossa ja ne pitäisi korjata ennen kesää.",
+        "Koulun lähellä oleva suojatie tarvitsee paremman valaistuksen.",
+        "Leikkipaikalle toivotaan varjoa ja juomavesipistettä.",
+        "Bussipysäkin katos suojaisi odottajia sateelta ja tuulelta.",
+        "Rantaan johtava polku on talvella liukas ja vaatii hiekoitusta.",
+        "Kirjaston aukioloaikoja voisi pidentää iltaisin ja viikonloppuisin.",
+        "Kierrätyspisteen astiat täyttyvät viikonloppuisin liian nopeasti.",
+        "Asukkaat voisivat hoitaa yhteistä kaupunkiviljelmää koulun pihalla.",
+        "Pyörätien päällyste on rikki usean sadan metrin matkalta.",
+        "Nuorille tarvitaan iltaisin avoin kokoontumispaikka.",
+    ],
+    "sv": [
+        "Bänkarna i parken är i dåligt skick och borde lagas före sommaren.",
+        "Övergångsstället nära skolan behöver bättre belysning.",
+        "Lekplatsen behöver skugga och en vattenpost.",
+        "Ett tak vid busshållplatsen skulle skydda dem som väntar mot regn och vind.",
+        "Stigen ner till stranden är hal på vintern och behöver sandas.",
+        "Biblioteket kunde ha längre öppettider på kvällar och veckoslut.",
+        "Kärlen vid återvinningsstationen blir fulla för snabbt under veckosluten.",
+        "Invånarna kunde sköta en gemensam stadsodling på skolgården.",
+        "Beläggningen på cykelvägen är sönder på flera hundra meter.",
+        "De unga behöver en samlingsplats som är öppen på kvällarna.",
+    ],
+    "en": [
+        "The benches in the park are in poor condition and should be repaired before summer.",
+        "The pedestrian crossing near the school needs better lighting.",
+        "The playground needs shade and a drinking water point.",
+        "A shelter at the bus stop would protect people waiting from rain and wind.",
+        "The path down to the shore is slippery in winter and needs gritting.",
+        "The library could stay open longer in the evenings and at weekends.",
+        "The recycling point fills up too quickly at weekends.",
+        "Residents could look after a shared urban garden in the school yard.",
+        "The surface of the cycle path is broken for several hundred metres.",
+        "Young people need a meeting place that is open in the evenings.",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    """What a hook usually needs of an account, without loading thousands of ORM objects."""
+
+    id: int
+    language: str
+    district_id: int | None
+    is_verified: bool
+
+
+@dataclass
+class BenchContext:
+    """Handed to every feature's `bench_seed(ctx, scale)`."""
+
+    scale: int
+    rng: random.Random
+    now: datetime
+    districts: list[District]
+    password: str = PASSWORD
+    # Every account, in insertion order: the admin, the moderators, then the residents.
+    users: list[BenchUser] = field(default_factory=list)
+    admin_id: int = 0
+    moderator_ids: list[int] = field(default_factory=list)
+    # Values for the `{placeholders}` in the features' BENCH_URLS, set by their hooks.
+    url_params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def residents(self) -> list[BenchUser]:
+        special = {self.admin_id, *self.moderator_ids}
+        return [u for u in self.users if u.id not in special]
+
+    @property
+    def verified_residents(self) -> list[BenchUser]:
+        return [u for u in self.residents if u.is_verified]
+
+    def sample_users(self, k: int, *, verified: bool = True) -> list[BenchUser]:
+        """k distinct residents (fewer if there are not that many)."""
+        pool = self.verified_residents if verified else self.residents
+        return self.rng.sample(pool, min(k, len(pool)))
+
+    def district(self, slug: str) -> District:
+        return next(d for d in self.districts if d.slug == slug)
+
+    def random_district(self) -> District:
+        """A district weighted by population."""
+        weights = [DISTRICT_WEIGHTS.get(d.slug, 10) for d in self.districts]
+        return self.rng.choices(self.districts, weights=weights)[0]
+
+    def past(self, *, days: float = 730, after: datetime | None = None) -> datetime:
+        """A random moment in the last `days` days (and after `after`, if given)."""
+        start = self.now - timedelta(days=days)
+        if after is not None and after > start:
+            start = after
+        return start + (self.now - start) * self.rng.random()
+
+    def future(self, *, days: float = 90) -> datetime:
+        return self.now + timedelta(days=days) * self.rng.random()
+
+    def sentences(self, lang: str, count: int = 3) -> str:
+        pool = SENTENCES.get(lang, SENTENCES["fi"])
+        return " ".join(self.rng.choice(pool) for _ in range(count))
+
+    def insert(
+        self,
+        model: type[Any],
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        returning: Any = None,
+    ) -> list[Any]:
+        """Bulk-insert rows (dicts of column values) in executemany batches.
+
+        With `returning=Model.id` the new values come back in the order of `rows`.
+        """
+        rows = list(rows)
+        values: list[Any] = []
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            if returning is None:
+                db.session.execute(sa.insert(model), chunk)
+            else:
+                statement = sa.insert(model).returning(returning, sort_by_parameter_order=True)
+                values.extend(db.session.scalars(statement, chunk))
+        return values
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    """One part of the seeding, for the report: what, how long, or why it was skipped."""
+
+    name: str
+    seconds: float
+    note: str = ""
+
+
+def _display_name(rng: random.Random, lang: str) -> str:
+    return f"{rng.choice(FIRST_NAMES[lang].split())} {rng.choice(LAST_NAMES[lang].split())}"
+
+
+def seed_users(ctx: BenchContext, count: int) -> None:
+    """`count` accounts: one admin, two moderators, the rest residents; one shared hash."""
+    password_hash = hash_password(ctx.password)
+    rng = ctx.rng
+    langs, lang_weights = zip(*LANGUAGE_WEIGHTS.items(), strict=True)
+    rows: list[dict[str, Any]] = []
+    for number in range(1, count + 1):
+        if number == 1:
+            role, email = Role.ADMIN, "bench-admin@example.fi"
+        elif number <= 3:
+            role, email = Role.MODERATOR, f"bench-moderator-{number - 1}@example.fi"
+        else:
+            role, email = Role.RESIDENT, f"bench-{number}@example.fi"
+        lang = rng.choices(langs, weights=lang_weights)[0]
+        created = ctx.past(days=3 * 365)
+        is_verified = role != Role.RESIDENT or rng.random() < 0.92
+        has_district = role == Role.RESIDENT and rng.random() < 0.9
+        rows.append(
+            {
+                "email": email,
+                "display_name": _display_name(rng, lang),
+                "password_hash": password_hash,
+                "language": lang,
+                "role": role,
+                "home_district_id": ctx.random_district().id if has_district else None,
+                "email_verified_at": created + timedelta(minutes=rng.randint(1, 600))
+                if is_verified
+                else None,
+                "last_login_at": ctx.past(after=created) if rng.random() < 0.6 else None,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    ids = ctx.insert(User, rows, returning=User.id)
+    for user_id, row in zip(ids, rows, strict=True):
+        ctx.users.append(
+            BenchUser(
+                id=user_id,
+                language=row["language"],
+                district_id=row["home_district_id"],
+                is_verified=row["email_verified_at"] is not None,
+            )
+        )
+        if row["role"] == Role.ADMIN:
+            ctx.admin_id = user_id
+        elif row["role"] == Role.MODERATOR:
+            ctx.moderator_ids.append(user_id)
+
+
+def feature_demo_modules() -> list[Any]:
+    """The `participate.<feature>.demo` modules, in FEATURE_DEMOS (dependency) order."""
+    from participate.demo import FEATURE_DEMOS
+
+    return [importlib.import_module(name) for name in FEATURE_DEMOS]
+
+
+def seed(scale: int, *, seed: int = 2026) -> tuple[BenchContext, list[SeedStep]]:
+    """Fill a freshly migrated database (districts already loaded); commit after each step."""
+    districts = list_districts()
+    if not districts:
+        raise RuntimeError("no districts: run `flask districts load` first")
+    # Reproducible data from one seed; nothing here needs cryptographic randomness.
+    ctx = BenchContext(scale, random.Random(seed), utcnow(), districts)  # noqa: S311
+    steps = []
+    started = time.perf_counter()
+    seed_users(ctx, scale)
+    db.session.commit()
+    steps.append(SeedStep("accounts", time.perf_counter() - started))
+    for module in feature_demo_modules():
+        hook = getattr(module, "bench_seed", None)
+        if hook is None:
+            steps.append(SeedStep(module.__name__, 0.0, "no bench_seed(ctx, scale)"))
+            continue
+        started = time.perf_counter()
+        hook(ctx, scale)
+        db.session.commit()
+        steps.append(SeedStep(module.__name__, time.perf_counter() - started))
+    return ctx, steps
+
+
+def feature_urls(ctx: BenchContext) -> tuple[list[str], list[str]]:
+    """The features' BENCH_URLS with placeholders filled, and notes on those left out."""
+    urls: list[str] = []
+    notes: list[str] = []
+    for module in feature_demo_modules():
+        for template in getattr(module, "BENCH_URLS", ()):
+            names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+            missing = [name for name in names if name not in ctx.url_params]
+            if missing:
+                notes.append(f"{template}: no value for {', '.join(missing)}")
+                continue
+            urls.append(template.format_map(ctx.url_params))
+    return urls, notes
+
+
+def table_counts(tables: Sequence[sa.Table] | None = None) -> dict[str, int]:
+    """Rows per table, for the report."""
+    tables = tables if tables is not None else db.metadata.sorted_tables
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for table in tables
+    }

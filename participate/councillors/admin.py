@@ -1,0 +1,109 @@
+"""Admins add, change and remove councillors: /<lang>/councillors/admin/…"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from participate.accounts.models import Role
+from participate.accounts.permissions import role_required
+from participate.councillors import queries, services
+from participate.councillors.forms import CouncillorForm
+from participate.councillors.models import Councillor, CouncillorRole
+from participate.councillors.views import bp
+from participate.errors import DomainError
+from participate.extensions import db
+from participate.forms import show_domain_error
+from participate.i18n.content import current_lang
+
+
+def _form(obj: Councillor | None = None) -> CouncillorForm:
+    lang = current_lang()
+    form = CouncillorForm()
+    form.party.choices = [
+        (None, _("Choose a party")),
+        *((p.id, p.name(lang)) for p in queries.list_parties()),
+    ]
+    form.district.choices = [
+        (None, _("Choose a major district")),
+        *((d.id, d.name(lang)) for d in queries.list_district_summaries()),
+    ]
+    if request.method == "GET":
+        if obj is not None:
+            form.fill_from(services.data_of(obj))
+        else:
+            form.role.data = CouncillorRole.MEMBER.value
+            form.languages.data = ["fi"]
+    return form
+
+
+def _get_or_404(councillor_id: int) -> Councillor:
+    councillor = queries.get_councillor(councillor_id)
+    if councillor is None:
+        abort(404)
+    return councillor
+
+
+@bp.route("/admin/")
+@role_required(Role.ADMIN)
+def admin_index() -> str:
+    return render_template(
+        "councillors/admin/index.html", councillors=queries.list_councillors()
+    )
+
+
+@bp.route("/admin/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_new() -> str | Response | tuple[str, int]:
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            councillor = services.create_councillor(form.to_data(), actor=current_user)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is added.", name=councillor.full_name), "success")
+            return redirect(url_for("councillors.admin_index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("councillors/admin/form.html", form=form, councillor=None), status
+
+
+@bp.route("/admin/<int:councillor_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_edit(councillor_id: int) -> str | Response | tuple[str, int]:
+    councillor = _get_or_404(councillor_id)
+    form = _form(councillor)
+    if form.validate_on_submit():
+        try:
+            services.update_councillor(councillor, form.to_data(), actor=current_user)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The details of %(name)s are saved.", name=councillor.full_name), "success")
+            return redirect(url_for("councillors.admin_index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "councillors/admin/form.html", form=form, councillor=councillor
+    ), status
+
+
+@bp.route("/admin/<int:councillor_id>/remove", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_remove(councillor_id: int) -> Response | tuple[str, int]:
+    councillor = _get_or_404(councillor_id)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        name = councillor.full_name
+        services.delete_councillor(councillor, actor=current_user)
+        db.session.commit()
+        flash(_("%(name)s is removed.", name=name), "success")
+        return redirect(url_for("councillors.admin_index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "councillors/admin/remove.html", form=form, councillor=councillor
+    ), status

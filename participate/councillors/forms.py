@@ -1,0 +1,186 @@
+"""Forms: find your district, filter by party (GET, no CSRF), and the admins' councillor form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    Field,
+    Form,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from participate.councillors import services
+from participate.councillors.models import (
+    ROLE_LABELS,
+    SERVICE_LANGUAGE_LABELS,
+    SERVICE_LANGUAGES,
+)
+from participate.forms import NotBlank, email_address, max_length, optional_int, required, strip
+
+
+class FindDistrictForm(Form):
+    """`?postal_code=02100` on the map page: a GET form, so no CSRF token."""
+
+    postal_code = StringField(
+        _l("Postal code"),
+        filters=[strip],
+        validators=[
+            required(),
+            Regexp(
+                r"^\d{5}$",
+                message=_l("Enter a postal code of five digits, for example 02100."),
+            ),
+        ],
+        description=_l("Five digits, for example 02100."),
+    )
+
+
+class PartyFilterForm(Form):
+    party = SelectField(_l("Party"), validate_choice=True)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _phone(form: Form, field: Field) -> None:
+    if field.data and services.phone_problem(field.data):
+        raise ValidationError(_l("Enter a phone number with digits, for example +358 9 816 0000."))
+
+
+def _photo_url(form: Form, field: Field) -> None:
+    if field.data and services.photo_url_problem(field.data):
+        raise ValidationError(_l("Enter an address that starts with https://."))
+
+
+def _term(form: Form, field: Field) -> None:
+    if field.data and services.term_problem(field.data):
+        raise ValidationError(_l("Enter the term as two years, for example 2025-2029."))
+
+
+def _at_least_one(form: Form, field: Field) -> None:
+    if not field.data:
+        raise ValidationError(_l("Choose at least one language."))
+
+
+def _choice_required(form: Form, field: Field) -> None:
+    if field.data is None:
+        raise ValidationError(_l("Choose one."))
+
+
+class CouncillorForm(FlaskForm):
+    first_name = StringField(
+        _l("First name"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(services.NAME_MAX)],
+    )
+    last_name = StringField(
+        _l("Last name"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(services.NAME_MAX)],
+    )
+    party = SelectField(
+        _l("Party"), coerce=optional_int, validate_choice=True, validators=[_choice_required]
+    )
+    district = SelectField(
+        _l("Major district"),
+        coerce=optional_int,
+        validate_choice=True,
+        validators=[_choice_required],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[required()],
+    )
+    term = StringField(
+        _l("Term"),
+        filters=[strip],
+        validators=[required(), _term],
+        description=_l("For example 2025-2029."),
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[strip],
+        validators=[required(), email_address(), max_length(services.EMAIL_MAX)],
+        description=_l("Shown to residents. Used to match councillors when a file is imported."),
+    )
+    phone = StringField(
+        _l("Phone number (optional)"),
+        filters=[strip],
+        validators=[Optional(), _phone, max_length(30)],
+    )
+    photo_url = StringField(
+        _l("Photo address (optional)"),
+        filters=[strip],
+        validators=[Optional(), _photo_url],
+        description=_l("An https:// address of a photo on the city's website."),
+    )
+    languages = MultiCheckboxField(
+        _l("Languages the councillor serves residents in"),
+        choices=[(code, SERVICE_LANGUAGE_LABELS[code]) for code in SERVICE_LANGUAGES],
+        validators=[_at_least_one],
+    )
+    committees_fi = TextAreaField(
+        _l("Committees in Finnish (optional)"),
+        filters=[strip],
+        validators=[max_length(services.COMMITTEES_MAX)],
+    )
+    committees_sv = TextAreaField(
+        _l("Committees in Swedish (optional)"),
+        filters=[strip],
+        validators=[max_length(services.COMMITTEES_MAX)],
+    )
+    committees_en = TextAreaField(
+        _l("Committees in English (optional)"),
+        filters=[strip],
+        validators=[max_length(services.COMMITTEES_MAX)],
+    )
+
+    def to_data(self) -> services.CouncillorData:
+        return services.CouncillorData(
+            first_name=self.first_name.data,
+            last_name=self.last_name.data,
+            party_id=self.party.data,
+            district_id=self.district.data,
+            email=self.email.data,
+            term=self.term.data,
+            role=services.CouncillorRole(self.role.data),
+            languages=tuple(c for c in SERVICE_LANGUAGES if c in (self.languages.data or [])),
+            phone=self.phone.data or None,
+            photo_url=self.photo_url.data or None,
+            committees_fi=self.committees_fi.data or "",
+            committees_sv=self.committees_sv.data or "",
+            committees_en=self.committees_en.data or "",
+        )
+
+    def fill_from(self, data: services.CouncillorData) -> None:
+        values: dict[str, Any] = {
+            "first_name": data.first_name,
+            "last_name": data.last_name,
+            "party": data.party_id,
+            "district": data.district_id,
+            "email": data.email,
+            "term": data.term,
+            "role": data.role.value,
+            "languages": list(data.languages),
+            "phone": data.phone or "",
+            "photo_url": data.photo_url or "",
+            "committees_fi": data.committees_fi,
+            "committees_sv": data.committees_sv,
+            "committees_en": data.committees_en,
+        }
+        for name, value in values.items():
+            getattr(self, name).data = value

@@ -1,0 +1,365 @@
+"""The district map: Folium rendering, escaping, and a cache that knows when it is stale.
+
+Rendering (about 30 ms) happens once per language and data version; a request then costs one
+primary-key query for the version token. The token is a row in `cache_versions` that an
+`after_flush` hook replaces whenever a councillor, party or district is added, changed or
+removed, in the same transaction, so every worker process and machine sees the change.
+
+Safety (pitfalls.md): Folium's GeoJsonPopup/GeoJsonTooltip insert property values with
+innerHTML, and some Folium elements put text inside JavaScript template literals. Every value
+passes through `map_text()` first; the markup around the values is ours.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import shapely
+import sqlalchemy as sa
+from flask import Flask, current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from folium.elements import MacroElement
+from folium.features import GeoJsonPopup, GeoJsonTooltip
+from folium.template import Template
+from markupsafe import Markup, escape
+from shapely.geometry import mapping, shape
+from sqlalchemy.orm import Session
+
+from participate.councillors.assets import leaflet_url
+from participate.councillors.models import CacheVersion, Councillor, Party
+from participate.councillors.queries import (
+    MAP_CACHE_NAME,
+    DistrictCouncillors,
+    cache_token,
+    group_by_district,
+    list_councillors,
+    list_districts_with_geometry,
+)
+from participate.districts.models import District
+from participate.extensions import db
+
+# Display geometry: coverage simplification keeps shared borders identical (no slivers), and
+# 4 decimals (≈11 m north-south) is finer than a pixel at the zoom levels we show.
+SIMPLIFY_TOLERANCE = 0.0003
+COORDINATE_DECIMALS = 4
+CACHE_SIZE = 16
+NONCE_PLACEHOLDER = "<%csp-nonce%>"  # "<" never survives map_text(), so data cannot fake it
+
+# Seven fills that tell the districts apart, also for the common colour-vision deficiencies
+# (Okabe–Ito palette), with dark borders; by district code 1–7.
+DISTRICT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
+BORDER_COLOUR = "#1b1b1b"
+
+EXTERNAL_ASSET_RE = re.compile(r'(?:src|href)="(?:[a-z]+:)?//')
+_JS_SPECIALS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def map_text(value: object) -> str:
+    """Text made safe for every place Folium puts it: HTML, JSON in a script, JS templates.
+
+    HTML-escapes & < > " ', and turns the backtick, dollar sign and backslash into character
+    references, so a value can neither open a tag nor a `${…}` substitution nor an escape.
+    The browser shows the references as the original characters.
+    """
+    return str(escape(str(value))).translate(_JS_SPECIALS)
+
+
+# Why: map_text() output is HTML, so building popups from it keeps every value inert.
+def _html(template: str, **values: object) -> str:
+    return template.format(**{key: map_text(value) for key, value in values.items()})
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map, split for embedding in our own layout."""
+
+    head: str  # <link>/<script src> tags for Leaflet: our own URLs
+    html: str  # the map container
+    script: str  # inline JavaScript; the template wraps it in <script nonce=…>
+    size: int
+
+    def head_html(self, nonce: str) -> Markup:
+        return Markup(self.head.replace(NONCE_PLACEHOLDER, escape(nonce)))  # noqa: S704
+
+
+def round_coordinates(coordinates: Any, decimals: int = COORDINATE_DECIMALS) -> Any:
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [round(float(c), decimals) for c in coordinates]
+    return [round_coordinates(part, decimals) for part in coordinates]
+
+
+def display_geometries(districts: list[District]) -> list[dict[str, Any]]:
+    """Simplified, rounded GeoJSON geometries for the map, in the order of `districts`."""
+    shapes = [shape(json.loads(d.geometry)) for d in districts]
+    simplified = shapely.coverage_simplify(shapes, SIMPLIFY_TOLERANCE)
+    result = []
+    for original, simple in zip(shapes, simplified, strict=True):
+        geometry = simple if not simple.is_empty else original
+        result.append(
+            {
+                "type": geometry.geom_type,
+                "coordinates": round_coordinates(mapping(geometry)["coordinates"]),
+            }
+        )
+    return result
+
+
+def popup_html(entry: DistrictCouncillors, lang: str) -> str:
+    district = entry.district
+    items = "".join(
+        _html(
+            '<li data-party="{code}">{name} <span class="map-party">({party})</span></li>',
+            code=c.party.code,
+            name=c.full_name,
+            party=c.party.abbr(lang),
+        )
+        for c in entry.councillors
+    )
+    body = (
+        f'<ul class="map-popup-list">{items}</ul>'
+        if items
+        else _html('<p class="map-popup-none">{text}</p>', text=_("No councillors listed yet."))
+    )
+    return (
+        _html('<p class="map-popup-title">{name}</p>', name=district.name(lang))
+        + body
+        + _html(
+            '<p class="map-popup-filtered" hidden>{text}</p>',
+            text=_("No councillors of the chosen party in this district."),
+        )
+        + _html(
+            '<p><a href="{url}">{text}</a></p>',
+            url=url_for("councillors.district", lang_code=lang, slug=district.slug),
+            text=_("Open the district page"),
+        )
+    )
+
+
+class _Registry(MacroElement):
+    """Hands the Leaflet objects to static/js/councillors.js and adds a translated zoom."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({
+            zoomInTitle: {{ this.zoom_in|tojson }},
+            zoomOutTitle: {{ this.zoom_out|tojson }}
+        }).addTo({{ this._parent.get_name() }});
+        window.participateMap = {
+            map: {{ this._parent.get_name() }},
+            districts: {{ this.layer.get_name() }}
+        };
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.GeoJson, zoom_in: str, zoom_out: str) -> None:
+        super().__init__()
+        self._name = "ParticipateRegistry"
+        self.layer = layer
+        self.zoom_in = map_text(zoom_in)
+        self.zoom_out = map_text(zoom_out)
+
+
+def _style(colour: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda feature: {
+        "color": BORDER_COLOUR,
+        "weight": 2,
+        "opacity": 0.9,
+        "fillColor": colour,
+        "fillOpacity": 0.35,
+    }
+
+
+def build_map(lang: str) -> MapParts:
+    """Render the map for one language (call inside a request or app context)."""
+    settings = current_app.config["SETTINGS"]
+    districts = list_districts_with_geometry()
+    entries = group_by_district(districts, list_councillors())
+    geometries = display_geometries(districts) if districts else []
+    with force_locale(lang):
+        features = []
+        for entry, geometry in zip(entries, geometries, strict=True):
+            district = entry.district
+            count = len(entry.councillors)
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": district.slug,
+                    "geometry": geometry,
+                    "properties": {
+                        "slug": district.slug,
+                        "code": district.code,
+                        "colour": DISTRICT_COLOURS[(district.code - 1) % len(DISTRICT_COLOURS)],
+                        "tooltip": map_text(
+                            ngettext(
+                                "%(district)s: %(num)d councillor",
+                                "%(district)s: %(num)d councillors",
+                                count,
+                                district=district.name(lang),
+                            )
+                        ),
+                        "popup": popup_html(entry, lang),
+                    },
+                }
+            )
+        collection = {"type": "FeatureCollection", "features": features}
+        fmap = folium.Map(
+            location=[60.21, 24.66],
+            zoom_start=11,
+            tiles=None,
+            zoom_control=False,
+            control_scale=True,
+        )
+        # On the instance, not the class: add_js_link would change every map in the process.
+        fmap.default_js = [("leaflet", leaflet_url("leaflet.js"))]
+        fmap.default_css = [("leaflet_css", leaflet_url("leaflet.css"))]
+        folium.TileLayer(
+            tiles=settings.tile_url,
+            attr=settings.tile_attribution,  # trusted configuration HTML
+            max_zoom=18,
+        ).add_to(fmap)
+        layer = folium.GeoJson(
+            collection,
+            name="districts",
+            style_function=lambda f: _style(f["properties"]["colour"])(f),
+            tooltip=GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+            popup=GeoJsonPopup(fields=["popup"], labels=False, localize=False),
+            attribution=map_text(data_attribution()),
+        )
+        layer.add_to(fmap)
+        for entry in entries:
+            d = entry.district
+            folium.Marker(
+                [d.label_lat, d.label_lon],
+                icon=folium.DivIcon(
+                    html=_html('<span class="district-label-text">{name}</span>', name=d.name(lang)),
+                    class_name="district-label",
+                ),
+                keyboard=False,
+                interactive=False,
+            ).add_to(fmap)
+        if features:
+            lons, lats = zip(*shapely.get_coordinates([shape(g) for g in geometries]), strict=True)
+            fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+        _Registry(layer, _("Zoom in"), _("Zoom out")).add_to(fmap)
+        return _split(fmap)
+
+
+def data_attribution() -> str:
+    # Translators: the licence note for the district boundaries under the map; keep the
+    # source and licence names as they are.
+    return _(
+        "District boundaries: %(source)s, municipalities of the Helsinki region, %(licence)s",
+        source="HSY / Seutukartta",
+        licence="CC BY 4.0",
+    )
+
+
+def _split(fmap: folium.Map) -> MapParts:
+    """Render the root, keep only Leaflet's own links from the header, never Folium's.
+
+    The map's header sets `html, body {height: 100%}` and a viewport that blocks zooming
+    (pitfalls.md); Folium's table styles are replaced by static/css/councillors.css.
+    """
+    root = fmap.get_root()
+    root.render()
+    links = [
+        child.render()
+        for child in root.header._children.values()
+        if isinstance(child, folium.elements.JavascriptLink | folium.elements.CssLink)
+    ]
+    for link in links:  # never a CDN: fail loudly if a later Folium adds one
+        if EXTERNAL_ASSET_RE.search(link):
+            raise RuntimeError(f"the map would load an asset from another host: {link}")
+    html = root.html.render()
+    script = root.script.render()
+    head = "\n".join(links)
+    return MapParts(head=head, html=html, script=script, size=len(head) + len(html) + len(script))
+
+
+# --- cache -----------------------------------------------------------------------------
+
+
+class MapCache:
+    """Rendered maps by (language, version token), a few at a time, per app."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._entries: OrderedDict[tuple[str, str], MapParts] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+        self.renders = 0
+
+    def get(self, lang: str, build: Callable[[str], MapParts] = build_map) -> MapParts:
+        key = (lang, cache_token(MAP_CACHE_NAME))
+        with self._lock:
+            parts = self._entries.get(key)
+            if parts is not None:
+                self._entries.move_to_end(key)
+                return parts
+        parts = build(lang)  # outside the lock: a slow render does not block other languages
+        with self._lock:
+            self.renders += 1
+            self._entries[key] = parts
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return parts
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def map_cache() -> MapCache:
+    return current_app.extensions["councillors_map_cache"]
+
+
+def cached_map(lang: str) -> MapParts:
+    return map_cache().get(lang)
+
+
+# --- invalidation ----------------------------------------------------------------------
+
+WATCHED = (Councillor, Party, District)
+
+
+def _changed(session: Session) -> bool:
+    if any(isinstance(obj, WATCHED) for obj in (*session.new, *session.deleted)):
+        return True
+    return any(
+        isinstance(obj, WATCHED) and session.is_modified(obj, include_collections=False)
+        for obj in session.dirty
+    )
+
+
+def bump(connection: sa.Connection, name: str = MAP_CACHE_NAME) -> str:
+    """Give `name` a new token; the caches keyed on the old one are stale from the commit on."""
+    token = uuid.uuid4().hex
+    table = CacheVersion.__table__
+    result = connection.execute(
+        sa.update(table).where(table.c.name == name).values(token=token)
+    )
+    if result.rowcount == 0:  # the migration inserts the row; tests empty the table
+        connection.execute(sa.insert(table).values(name=name, token=token))
+    return token
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    if _changed(session):
+        bump(session.connection())
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["councillors_map_cache"] = MapCache()
+    if not sa.event.contains(Session, "after_flush", _after_flush):
+        sa.event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,129 @@
+"""Reads: parties, councillors by district and party, district summaries, the cache token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, load_only, noload
+
+from participate.councillors.models import CacheVersion, Councillor, CouncillorRole, Party
+from participate.districts.models import District, PostalCode
+from participate.extensions import db
+
+MAP_CACHE_NAME = "councillors-map"
+_NAMES = (District.name_fi, District.name_sv, District.name_en)
+
+# Finnish and Swedish both sort Å, Ä, Ö after Z; SQLite (and PostgreSQL's C collation) do not.
+_NORDIC = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03"})
+
+
+def nordic_key(text: str) -> str:
+    return text.casefold().translate(_NORDIC)
+
+
+def councillor_sort_key(councillor: Councillor) -> tuple[int, str, str]:
+    return (
+        0 if councillor.role == CouncillorRole.MEMBER else 1,
+        nordic_key(councillor.last_name),
+        nordic_key(councillor.first_name),
+    )
+
+
+def list_parties() -> list[Party]:
+    return list(db.session.scalars(sa.select(Party).order_by(Party.position, Party.code)))
+
+
+def get_party_by_code(code: str) -> Party | None:
+    return db.session.scalar(sa.select(Party).where(Party.code == code.strip().upper()))
+
+
+def get_councillor(councillor_id: int) -> Councillor | None:
+    return db.session.scalar(
+        sa.select(Councillor)
+        .options(joinedload(Councillor.party), joinedload(Councillor.district))
+        .where(Councillor.id == councillor_id)
+    )
+
+
+def get_councillor_by_email(email: str) -> Councillor | None:
+    return db.session.scalar(sa.select(Councillor).where(Councillor.email == email.lower()))
+
+
+def list_councillors(
+    *, district_id: int | None = None, party_id: int | None = None
+) -> list[Councillor]:
+    """Councillors with their party and district loaded (one query), members first."""
+    query = sa.select(Councillor).options(
+        joinedload(Councillor.party),
+        joinedload(Councillor.district).options(
+            load_only(District.id, District.slug, District.code, *_NAMES)
+        ),
+    )
+    if district_id is not None:
+        query = query.where(Councillor.district_id == district_id)
+    if party_id is not None:
+        query = query.where(Councillor.party_id == party_id)
+    return sorted(db.session.scalars(query), key=councillor_sort_key)
+
+
+
+def list_district_summaries() -> list[District]:
+    """The districts without their (large) geometry: for lists, menus and forms."""
+    return list(
+        db.session.scalars(
+            sa.select(District)
+            .options(load_only(District.id, District.slug, District.code, *_NAMES))
+            .order_by(District.code)
+        )
+    )
+
+
+def list_districts_with_geometry() -> list[District]:
+    return list(db.session.scalars(sa.select(District).order_by(District.code)))
+
+
+def get_district_summary(slug: str) -> District | None:
+    return db.session.scalar(
+        sa.select(District)
+        .options(load_only(District.id, District.slug, District.code, *_NAMES))
+        .where(District.slug == slug)
+    )
+
+
+@dataclass(frozen=True)
+class DistrictCouncillors:
+    district: District
+    councillors: list[Councillor]
+
+
+def group_by_district(
+    districts: Iterable[District], councillors: Iterable[Councillor]
+) -> list[DistrictCouncillors]:
+    by_district: dict[int, list[Councillor]] = {}
+    for councillor in councillors:
+        by_district.setdefault(councillor.district_id, []).append(councillor)
+    return [DistrictCouncillors(d, by_district.get(d.id, [])) for d in districts]
+
+
+def count_councillors() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Councillor)) or 0
+
+
+def cache_token(name: str = MAP_CACHE_NAME) -> str:
+    """The current version of the data behind a cached rendering ("0" before any change)."""
+    token = db.session.scalar(sa.select(CacheVersion.token).where(CacheVersion.name == name))
+    return token or "0"
+
+
+def list_postal_codes(district_id: int) -> list[PostalCode]:
+    """The postal codes mostly inside the district (split codes also name others)."""
+    return list(
+        db.session.scalars(
+            sa.select(PostalCode)
+            .options(noload(PostalCode.district))
+            .where(PostalCode.district_id == district_id)
+            .order_by(PostalCode.code)
+        )
+    )

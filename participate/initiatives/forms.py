@@ -1,0 +1,163 @@
+"""The initiative form (write, preview, save, send) and the list's filter form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Form,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from participate.forms import NotBlank, max_length, optional_int, required, strip
+from participate.i18n.locale import LANG_AUTONYMS, LANGS
+from participate.initiatives.models import BODY_MAX, TITLE_MAX, AuthorDisplay
+
+# The district select: nothing chosen yet (filled in from the map point), or the whole city.
+FROM_POINT = ""
+WHOLE_CITY = "city"
+# Espoo lies within these bounds; anything further is surely a typing mistake.
+LAT_RANGE = (59.0, 61.0)
+LON_RANGE = (23.5, 26.0)
+
+
+def parse_coordinate(value: str | None) -> float | None:
+    """"60,18" (Finnish decimal comma) and "60.18" both work; "" is no value."""
+    if value is None or not str(value).strip():
+        return None
+    return float(str(value).strip().replace(",", ".").replace("\u2212", "-"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InitiativeForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[strip],
+        validators=[required(), NotBlank(), max_length(TITLE_MAX)],
+        description=_l("A short sentence that says what you propose."),
+    )
+    body = TextAreaField(
+        _l("Your initiative"),
+        validators=[required(), NotBlank(), max_length(BODY_MAX)],
+        description=_l(
+            "What should the city do, where, and why? Leave an empty line between paragraphs. "
+            "Web addresses become links."
+        ),
+    )
+    theme = SelectField(_l("Theme"), coerce=optional_int, validate_choice=False)
+    district = SelectField(
+        _l("Major district"),
+        validate_choice=False,
+        description=_l("The district the initiative concerns. A point on the map fills it in."),
+    )
+    lat = StringField(_l("Latitude"), filters=[strip])
+    lon = StringField(_l("Longitude"), filters=[strip])
+    goals = MultiCheckboxField(
+        _l("UN Sustainable Development Goals (optional)"),
+        coerce=int,
+        validate_choice=False,
+        description=_l("Choose the goals your initiative furthers, if any."),
+    )
+    language = RadioField(
+        _l("Language of your text"),
+        choices=[(code, LANG_AUTONYMS[code]) for code in LANGS],
+        validators=[required()],
+    )
+    author_display = RadioField(
+        _l("How you are shown to others"),
+        validators=[required()],
+    )
+
+    def validate_theme(self, field: Any) -> None:
+        valid = {value for value, _label in field.choices if value is not None}
+        if field.data is None:
+            raise ValidationError(_l("Choose a theme."))
+        if field.data not in valid:
+            raise ValidationError(_l("Choose a theme from the list."))
+
+    def validate_district(self, field: Any) -> None:
+        valid = {value for value, _label in field.choices}
+        if field.data not in valid:
+            raise ValidationError(_l("Choose a major district from the list."))
+
+    def validate_goals(self, field: Any) -> None:
+        valid = {value for value, _label in field.choices}
+        if any(goal not in valid for goal in field.data or ()):
+            raise ValidationError(_l("Choose goals from the list."))
+
+    def validate_lat(self, field: Any) -> None:
+        self._coordinate(field, LAT_RANGE)
+
+    def validate_lon(self, field: Any) -> None:
+        self._coordinate(field, LON_RANGE)
+
+    def _coordinate(self, field: Any, bounds: tuple[float, float]) -> None:
+        try:
+            value = parse_coordinate(field.data)
+        except ValueError:
+            raise ValidationError(_l("Write a number, for example 60.2055.")) from None
+        if value is not None and not bounds[0] <= value <= bounds[1]:
+            raise ValidationError(
+                _l("The point is outside Espoo. Choose a point inside the city, or none.")
+            )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.lat.errors and not self.lon.errors:
+            has_lat, has_lon = bool(self.lat.data), bool(self.lon.data)
+            if has_lat != has_lon:
+                missing = self.lon if has_lat else self.lat
+                missing.errors.append(_l("Give both latitude and longitude, or neither."))
+                valid = False
+            if not has_lat and self.district.data == FROM_POINT and not self.district.errors:
+                self.district.errors.append(
+                    _l("Choose a major district or the whole city, or mark a point on the map.")
+                )
+                valid = False
+        return valid
+
+    @property
+    def point(self) -> tuple[float | None, float | None]:
+        return parse_coordinate(self.lat.data), parse_coordinate(self.lon.data)
+
+
+class FilterForm(Form):
+    """The list's filters: a GET form, so no CSRF token (it changes nothing)."""
+
+    q = SearchField(_l("Search"), filters=[strip])
+    district = SelectField(_l("Major district"), validate_choice=False)
+    theme = SelectField(_l("Theme"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
+    sdg = SelectField(_l("UN goal"), validate_choice=False)
+    sort = SelectField(
+        _l("Order"),
+        choices=[("newest", _l("Newest first")), ("supported", _l("Most supported first"))],
+        validate_choice=False,
+    )
+
+
+def author_display_choices(name: str, district_name: str | None) -> list[tuple[str, str]]:
+    from flask_babel import gettext as _
+
+    resident = (
+        _("A resident of %(district)s", district=district_name)
+        if district_name
+        else _("A resident of Espoo")
+    )
+    return [
+        (AuthorDisplay.NAME.value, _("My name: %(name)s", name=name)),
+        (AuthorDisplay.DISTRICT.value, _("Without my name: “%(label)s”", label=resident)),
+    ]

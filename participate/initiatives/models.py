@@ -1,0 +1,203 @@
+"""Initiatives, their themes, supports and the city's answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+
+from participate.accounts.models import User
+from participate.db import Base, TimestampMixin, utcnow
+from participate.districts.models import District
+from participate.i18n.content import Localized, pick
+from participate.initiatives.lifecycle import INITIATIVE_WORKFLOW
+from participate.workflow.models import ModeratedMixin, enum_column
+
+TITLE_MAX = 150
+BODY_MAX = 10_000
+ANSWER_MAX = 20_000
+DECISION_MAKER_MAX = 200
+
+# The 17 UN Sustainable Development Goals, by number (their official short names).
+SDG_GOALS: dict[int, Any] = {
+    1: _l("No poverty"),
+    2: _l("Zero hunger"),
+    3: _l("Good health and well-being"),
+    4: _l("Quality education"),
+    5: _l("Gender equality"),
+    6: _l("Clean water and sanitation"),
+    7: _l("Affordable and clean energy"),
+    8: _l("Decent work and economic growth"),
+    9: _l("Industry, innovation and infrastructure"),
+    10: _l("Reduced inequalities"),
+    11: _l("Sustainable cities and communities"),
+    12: _l("Responsible consumption and production"),
+    13: _l("Climate action"),
+    14: _l("Life below water"),
+    15: _l("Life on land"),
+    16: _l("Peace, justice and strong institutions"),
+    17: _l("Partnerships for the goals"),
+}
+SDG_MASK_LIMIT = 1 << len(SDG_GOALS)
+
+
+def goals_to_mask(goals: list[int] | set[int] | tuple[int, ...]) -> int:
+    return sum(1 << (goal - 1) for goal in set(goals) if goal in SDG_GOALS)
+
+
+def mask_to_goals(mask: int) -> list[int]:
+    return [goal for goal in SDG_GOALS if mask & (1 << (goal - 1))]
+
+
+class AuthorDisplay(StrEnum):
+    """How the author appears in public."""
+
+    NAME = "name"  # their display name
+    DISTRICT = "district"  # "a resident of <home district>"
+
+
+class Theme(Base):
+    """A topic from the moderators' list (names in fi/sv/en)."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_fi: Mapped[str] = mapped_column(sa.String(100))
+    name_sv: Mapped[str] = mapped_column(sa.String(100), default="")
+    name_en: Mapped[str] = mapped_column(sa.String(100), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, lang: str | None = None) -> Localized:
+        return pick(self, "name", lang)
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"
+
+
+class Initiative(ModeratedMixin, TimestampMixin, Base):
+    __tablename__ = "initiatives"
+    __table_args__ = (
+        sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
+        sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
+        sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
+        sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
+    )
+
+    workflow = INITIATIVE_WORKFLOW
+    moderation_kind = "initiative"
+    moderation_label = _l("Initiative")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # The language the author wrote in (the text is shown as written, labelled with it).
+    language: Mapped[str] = mapped_column(sa.String(2))
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("themes.id"), index=True)
+    # None: the whole city.
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    # Bit n-1 set: tagged with UN goal n. One integer filters on every database without a join.
+    sdg_mask: Mapped[int] = mapped_column(default=0)
+    author_display: Mapped[AuthorDisplay] = mapped_column(
+        enum_column(AuthorDisplay, 20), default=AuthorDisplay.NAME
+    )
+    # Kept by one atomic UPDATE per support (services.add_support), never read-modify-write.
+    support_count: Mapped[int] = mapped_column(default=0, index=True)
+    threshold_reached_at: Mapped[datetime | None]
+
+    theme: Mapped[Theme] = relationship(lazy="raise")
+    district: Mapped[District | None] = relationship(lazy="raise")
+    answer: Mapped[InitiativeAnswer | None] = relationship(
+        back_populates="initiative", lazy="raise", uselist=False
+    )
+
+    @classmethod
+    def moderation_load_options(cls) -> list[Any]:
+        return [joinedload(cls.author), joinedload(cls.theme), joinedload(cls.district)]
+
+    def moderation_title(self) -> str:
+        return self.title
+
+    def moderation_link(self) -> tuple[str, dict[str, Any]]:
+        return "initiatives.detail", {"initiative_id": self.id}
+
+    @property
+    def goals(self) -> list[int]:
+        return mask_to_goals(self.sdg_mask or 0)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def is_whole_city(self) -> bool:
+        return self.district_id is None
+
+    def public_author(self) -> str:
+        """The author as the public sees them (their choice); needs `author` loaded."""
+        author = self.author
+        if author is None or not author.is_active or not author.display_name:
+            return _("A resident")
+        if self.author_display == AuthorDisplay.NAME:
+            return author.display_name
+        if author.home_district is not None:
+            from participate.i18n.content import current_lang
+
+            return _(
+                "A resident of %(district)s", district=author.home_district.name(current_lang())
+            )
+        return _("A resident of Espoo")
+
+    def __repr__(self) -> str:
+        return f"<Initiative {self.id} {self.status}>"
+
+
+class Support(Base):
+    """One verified resident's support for one initiative (unique: the count stays exact)."""
+
+    __tablename__ = "supports"
+    __table_args__ = (sa.UniqueConstraint("initiative_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    initiative: Mapped[Initiative] = relationship(lazy="raise")
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class InitiativeAnswer(TimestampMixin, Base):
+    """The city's answer: text in one or more languages, who decided and when."""
+
+    __tablename__ = "initiative_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), unique=True
+    )
+    body_fi: Mapped[str] = mapped_column(sa.Text, default="")
+    body_sv: Mapped[str] = mapped_column(sa.Text, default="")
+    body_en: Mapped[str] = mapped_column(sa.Text, default="")
+    decision_maker: Mapped[str] = mapped_column(sa.String(DECISION_MAKER_MAX))
+    decided_on: Mapped[date]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    initiative: Mapped[Initiative] = relationship(back_populates="answer", lazy="raise")
+
+    def body(self, lang: str | None = None) -> Localized:
+        return pick(self, "body", lang)
+
+    @property
+    def languages(self) -> list[str]:
+        return [lang for lang in ("fi", "sv", "en") if getattr(self, f"body_{lang}")]

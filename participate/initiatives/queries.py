@@ -1,0 +1,281 @@
+"""Reads: public lists with filters and full-text search, one initiative, a person's own.
+
+Every list loads what its page shows in a fixed number of queries (no N+1): the theme, the
+district and the author come with the initiatives (`LIST_OPTIONS`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
+
+from participate.districts.models import District
+from participate.extensions import db
+from participate.initiatives.lifecycle import PUBLIC
+from participate.initiatives.models import SDG_GOALS, Initiative, InitiativeAnswer, Support, Theme
+from participate.workflow.states import Status
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+WHOLE_CITY = "city"  # the district filter value for initiatives about the whole city
+SORTS = ("newest", "supported")
+SEARCH_MAX = 200
+
+LIST_OPTIONS = (
+    joinedload(Initiative.theme),
+    joinedload(Initiative.district),
+    joinedload(Initiative.author),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    district: str | None = None  # a district slug, or WHOLE_CITY
+    theme: str | None = None  # a theme slug
+    status: Status | None = None  # one of the public statuses
+    sdg: int | None = None  # 1…17
+    q: str = ""
+    sort: str = "newest"
+    errors: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def as_args(self) -> dict[str, Any]:
+        """The non-default values, for links that keep the filters (pagination, feeds)."""
+        args = {
+            "district": self.district,
+            "theme": self.theme,
+            "status": self.status.value if self.status else None,
+            "sdg": self.sdg,
+            "q": self.q or None,
+            "sort": self.sort if self.sort != "newest" else None,
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.district, self.theme, self.status, self.sdg, self.q))
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Filters from query arguments. Unknown values are dropped and named in `errors`."""
+    errors: dict[str, str] = {}
+    district = (args.get("district") or "").strip() or None
+    theme = (args.get("theme") or "").strip() or None
+    status: Status | None = None
+    raw_status = (args.get("status") or "").strip()
+    if raw_status:
+        try:
+            status = Status(raw_status)
+        except ValueError:
+            status = None
+        if status not in PUBLIC:
+            errors["status"] = raw_status
+            status = None
+    sdg: int | None = None
+    raw_sdg = (args.get("sdg") or "").strip()
+    if raw_sdg:
+        if raw_sdg.isdigit() and int(raw_sdg) in SDG_GOALS:
+            sdg = int(raw_sdg)
+        else:
+            errors["sdg"] = raw_sdg
+    sort = (args.get("sort") or "newest").strip()
+    if sort not in SORTS:
+        errors["sort"] = sort
+        sort = "newest"
+    q = " ".join((args.get("q") or "").split())[:SEARCH_MAX]
+    if district and district != WHOLE_CITY and not _exists(District.slug, district):
+        errors["district"] = district
+        district = None
+    if theme and not _exists(Theme.slug, theme):
+        errors["theme"] = theme
+        theme = None
+    return Filters(district, theme, status, sdg, q, sort, errors)
+
+
+def _exists(column: Any, value: str) -> bool:
+    return db.session.scalar(sa.select(sa.literal(1)).where(column == value)) is not None
+
+
+_LIKE_ESCAPE = re.compile(r"([\\%_])")
+
+
+def search_condition(q: str) -> sa.ColumnElement[bool]:
+    """Full-text search on PostgreSQL; every word as a substring elsewhere (SQLite).
+
+    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ websearch_to_tsquery(...)`.
+    'simple' (no stemming) because an initiative may be in Finnish, Swedish or English and the
+    query in another; websearch syntax gives "quoted phrases", `or` and `-excluded` words.
+    The expression matches the GIN index `ix_initiatives_search` (migration 0003).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        document = sa.func.to_tsvector(
+            sa.literal_column("'simple'::regconfig"),
+            sa.func.coalesce(Initiative.title, "") + " " + sa.func.coalesce(Initiative.body, ""),
+        )
+        query = sa.func.websearch_to_tsquery(sa.literal_column("'simple'::regconfig"), q)
+        return document.bool_op("@@")(query)
+    conditions = []
+    for word in q.split():
+        escaped = _LIKE_ESCAPE.sub(r"\\\1", word.strip('"'))
+        pattern = f"%{escaped}%"
+        conditions.append(
+            sa.or_(
+                Initiative.title.ilike(pattern, escape="\\"),
+                Initiative.body.ilike(pattern, escape="\\"),
+            )
+        )
+    return sa.and_(sa.true(), *conditions)
+
+
+def public_select(filters: Filters) -> sa.Select[tuple[Initiative]]:
+    """Public initiatives matching the filters, in the order asked for (no loader options)."""
+    query = sa.select(Initiative).where(
+        Initiative.status.in_(filters.status and [filters.status] or PUBLIC)
+    )
+    if filters.district == WHOLE_CITY:
+        query = query.where(Initiative.district_id.is_(None))
+    elif filters.district:
+        query = query.where(
+            Initiative.district_id
+            == sa.select(District.id).where(District.slug == filters.district).scalar_subquery()
+        )
+    if filters.theme:
+        query = query.where(
+            Initiative.theme_id
+            == sa.select(Theme.id).where(Theme.slug == filters.theme).scalar_subquery()
+        )
+    if filters.sdg:
+        query = query.where(Initiative.sdg_mask.op("&")(1 << (filters.sdg - 1)) != 0)
+    if filters.q:
+        query = query.where(search_condition(filters.q))
+    if filters.sort == "supported":
+        query = query.order_by(Initiative.support_count.desc(), Initiative.published_at.desc())
+    else:
+        query = query.order_by(Initiative.published_at.desc())
+    return query.order_by(Initiative.id.desc())
+
+
+def list_public(filters: Filters, *, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
+    """One page of public initiatives: two queries (count and rows) whatever the page size."""
+    return db.paginate(
+        public_select(filters).options(*LIST_OPTIONS),
+        page=page,
+        per_page=min(max(per_page, 1), MAX_PER_PAGE),
+        max_per_page=MAX_PER_PAGE,
+        error_out=False,
+        count=True,
+    )
+
+
+def list_public_with_point(filters: Filters, *, limit: int = 1000) -> list[Initiative]:
+    """Public initiatives with a point, for the map (and its text list)."""
+    query = (
+        public_select(filters)
+        .where(Initiative.lat.is_not(None), Initiative.lon.is_not(None))
+        .options(*LIST_OPTIONS)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_recent_public(*, limit: int = 50) -> list[Initiative]:
+    """The newest public initiatives for the Atom feed, with their answers."""
+    query = (
+        public_select(Filters())
+        .options(*LIST_OPTIONS, joinedload(Initiative.answer))
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def list_all_public(filters: Filters) -> list[Initiative]:
+    """Every public initiative matching the filters (the CSV export)."""
+    query = public_select(filters).options(*LIST_OPTIONS, joinedload(Initiative.answer))
+    return list(db.session.scalars(query).unique())
+
+
+def get_initiative(initiative_id: int) -> Initiative | None:
+    """One initiative with everything its page shows. The caller checks visibility."""
+    query = (
+        sa.select(Initiative)
+        .where(Initiative.id == initiative_id)
+        .options(*LIST_OPTIONS, joinedload(Initiative.answer))
+    )
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def get_public_initiative(initiative_id: int) -> Initiative | None:
+    initiative = get_initiative(initiative_id)
+    return initiative if initiative is not None and initiative.status in PUBLIC else None
+
+
+def get_answers(initiatives: list[Initiative]) -> dict[int, InitiativeAnswer]:
+    ids = [i.id for i in initiatives]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(InitiativeAnswer).where(InitiativeAnswer.initiative_id.in_(ids))
+    )
+    return {row.initiative_id: row for row in rows}
+
+
+def has_supported(initiative_id: int, user_id: int) -> bool:
+    query = sa.select(Support.id).where(
+        Support.initiative_id == initiative_id, Support.user_id == user_id
+    )
+    return db.session.scalar(query) is not None
+
+
+def count_supports(initiative_id: int) -> int:
+    """COUNT(*) of the support rows: the truth the stored `support_count` must equal."""
+    query = sa.select(sa.func.count()).select_from(Support).where(
+        Support.initiative_id == initiative_id
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def list_by_author(user_id: int) -> list[Initiative]:
+    """A person's own initiatives in every status, newest change first."""
+    query = (
+        sa.select(Initiative)
+        .where(Initiative.author_id == user_id)
+        .options(joinedload(Initiative.theme), joinedload(Initiative.district))
+        .order_by(Initiative.status_changed_at.desc(), Initiative.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def list_supported_by(user_id: int) -> list[Initiative]:
+    """Initiatives the person supports that are still public."""
+    query = (
+        sa.select(Initiative)
+        .join(Support, Support.initiative_id == Initiative.id)
+        .where(Support.user_id == user_id, Initiative.status.in_(PUBLIC))
+        .options(joinedload(Initiative.theme), joinedload(Initiative.district))
+        .order_by(Support.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def list_unanswered(*, limit: int = 200) -> list[Initiative]:
+    """Published initiatives waiting for the city's answer, oldest first (the desk)."""
+    query = (
+        sa.select(Initiative)
+        .where(Initiative.status == Status.PUBLISHED)
+        .options(*LIST_OPTIONS)
+        .order_by(Initiative.published_at, Initiative.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def list_themes(*, active_only: bool = True) -> list[Theme]:
+    query = sa.select(Theme).order_by(Theme.position, Theme.slug)
+    if active_only:
+        query = query.where(Theme.is_active.is_(True))
+    return list(db.session.scalars(query))

@@ -1,0 +1,384 @@
+"""Initiative operations: write, submit, support, withdraw, record the city's answer, themes.
+
+Services flush and never commit; the calling view or CLI command commits once. Moderator
+decisions (approve, reject, request changes, hide, answer, close) go through
+`participate.moderation` which calls `record_answer` and `notify_answer` here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
+
+from participate.accounts.models import User
+from participate.db import utcnow
+from participate.districts.models import District
+from participate.districts.queries import district_at
+from participate.errors import DomainError
+from participate.extensions import db
+from participate.i18n.content import pick
+from participate.i18n.locale import LANGS, TIMEZONE
+from participate.initiatives.lifecycle import EDITABLE, SUPPORTABLE
+from participate.initiatives.models import (
+    ANSWER_MAX,
+    BODY_MAX,
+    DECISION_MAKER_MAX,
+    SDG_GOALS,
+    TITLE_MAX,
+    AuthorDisplay,
+    Initiative,
+    InitiativeAnswer,
+    Support,
+    Theme,
+    goals_to_mask,
+)
+from participate.mail.links import absolute_url
+from participate.mail.services import queue_email
+from participate.workflow.services import apply_action
+from participate.workflow.states import Action, InvalidTransition, NotAllowed
+
+
+class InvalidInitiative(DomainError):
+    pass
+
+
+class NotEditable(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_l("This initiative can no longer be changed."))
+
+
+class NotVerified(DomainError):
+    pass
+
+
+class AlreadySupported(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_l("You have already supported this initiative."))
+
+
+class NotSupported(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_l("You have not supported this initiative."))
+
+
+class SupportClosed(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_l("Support can only be given or withdrawn while the initiative is published."))
+
+
+class InvalidAnswer(DomainError):
+    pass
+
+
+class InvalidTheme(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class InitiativeData:
+    """What the author writes (from the form, the API or the demo)."""
+
+    title: str
+    body: str
+    language: str
+    theme_id: int | None
+    district_id: int | None  # None: the whole city
+    lat: float | None = None
+    lon: float | None = None
+    goals: tuple[int, ...] = ()
+    author_display: AuthorDisplay = AuthorDisplay.NAME
+
+
+def check_point(lat: float | None, lon: float | None) -> District | None:
+    """The district at the point; raises InvalidInitiative for half a point or one outside Espoo."""
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        raise InvalidInitiative(_l("Give both latitude and longitude, or neither."), field="lat")
+    district = district_at(lat, lon)
+    if district is None:
+        raise InvalidInitiative(
+            _l("The point is outside Espoo. Choose a point inside the city, or none."), field="lat"
+        )
+    return district
+
+
+def validate(data: InitiativeData) -> None:
+    """The checks the form also makes, repeated here for every other way in."""
+    if not data.title.strip():
+        raise InvalidInitiative(_l("Fill in this field."), field="title")
+    if len(data.title.strip()) > TITLE_MAX:
+        raise InvalidInitiative(
+            _l("Use at most %(count)s characters.", count=TITLE_MAX), field="title"
+        )
+    if not data.body.strip():
+        raise InvalidInitiative(_l("Fill in this field."), field="body")
+    if len(data.body.strip()) > BODY_MAX:
+        raise InvalidInitiative(_l("Use at most %(count)s characters.", count=BODY_MAX), field="body")
+    if data.language not in LANGS:
+        raise InvalidInitiative(_l("Choose the language you wrote in."), field="language")
+    theme = db.session.get(Theme, data.theme_id) if data.theme_id is not None else None
+    if theme is None or not theme.is_active:
+        raise InvalidInitiative(_l("Choose a theme from the list."), field="theme")
+    if data.district_id is not None and db.session.get(District, data.district_id) is None:
+        raise InvalidInitiative(_l("Choose a major district from the list."), field="district")
+    check_point(data.lat, data.lon)
+    if any(goal not in SDG_GOALS for goal in data.goals):
+        raise InvalidInitiative(_l("Choose goals from the list."), field="goals")
+    if data.author_display not in AuthorDisplay:
+        raise InvalidInitiative(_l("Choose how your name is shown."), field="author_display")
+
+
+def _check_author(actor: User) -> None:
+    if not actor.is_active or actor.is_blocked:
+        raise NotAllowed()
+
+
+def save_initiative(
+    data: InitiativeData,
+    *,
+    actor: User,
+    initiative: Initiative | None = None,
+    submit: bool = False,
+) -> Initiative:
+    """Create (initiative=None) or change the author's draft; with `submit`, also send it."""
+    _check_author(actor)
+    if initiative is not None and (
+        initiative.author_id != actor.id or initiative.status not in EDITABLE
+    ):
+        raise NotEditable()
+    validate(data)
+    if submit and not actor.is_verified:
+        raise NotVerified(
+            _l("Verify your e-mail address before you send an initiative. Your draft is saved.")
+        )
+    if initiative is None:
+        initiative = Initiative(author_id=actor.id)
+        db.session.add(initiative)
+    initiative.title = data.title.strip()
+    initiative.body = data.body.strip()
+    initiative.language = data.language
+    initiative.theme_id = data.theme_id  # type: ignore[assignment]
+    initiative.district_id = data.district_id
+    initiative.lat, initiative.lon = data.lat, data.lon
+    initiative.sdg_mask = goals_to_mask(data.goals)
+    initiative.author_display = data.author_display
+    db.session.flush()
+    if submit:
+        submit_initiative(initiative, actor=actor)
+    return initiative
+
+
+def submit_initiative(initiative: Initiative, *, actor: User) -> None:
+    """Send a draft (or a returned initiative) to the moderators and confirm to the author."""
+    _check_author(actor)
+    if not actor.is_verified:
+        raise NotVerified(_l("Verify your e-mail address before you send an initiative."))
+    first_time = initiative.first_submitted_at is None
+    apply_action(initiative, Action.SUBMIT, actor=actor)
+    queue_email(
+        to=actor.email,
+        language=actor.language,
+        subject=_l("We received your initiative") if first_time else _l("We received your changes"),
+        template="initiatives/submitted",
+        user=actor,
+        title=initiative.title,
+        first_time=first_time,
+        link=absolute_url("initiatives.detail", lang_code=actor.language, initiative_id=initiative.id),
+    )
+
+
+def support_threshold() -> int:
+    return int(current_app.config["SETTINGS"].initiative_threshold)
+
+
+def _change_count(initiative: Initiative, delta: int) -> int:
+    """Add `delta` in the database, atomically; returns the new count."""
+    count = db.session.execute(
+        sa.update(Initiative)
+        .where(Initiative.id == initiative.id)
+        .values(support_count=Initiative.support_count + delta)
+        .returning(Initiative.support_count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(initiative, "support_count", count)
+    return int(count)
+
+
+def add_support(initiative: Initiative, *, user: User) -> Support:
+    """One support per verified account; raises AlreadySupported on the second (also racing)."""
+    if not user.is_active or user.is_blocked:
+        raise NotAllowed()
+    if not user.is_verified:
+        raise NotVerified(
+            _l("Verify your e-mail address first: open the link we sent you. Then you can support.")
+        )
+    if initiative.status not in SUPPORTABLE:
+        raise SupportClosed()
+    support = Support(initiative_id=initiative.id, user_id=user.id)
+    try:
+        # A savepoint: losing the race on the unique (initiative, user) rolls back only this row.
+        with db.session.begin_nested():
+            db.session.add(support)
+    except sa.exc.IntegrityError as exc:
+        raise AlreadySupported() from exc
+    count = _change_count(initiative, +1)
+    if count >= support_threshold() and initiative.threshold_reached_at is None:
+        reached = utcnow()
+        db.session.execute(
+            sa.update(Initiative)
+            .where(Initiative.id == initiative.id, Initiative.threshold_reached_at.is_(None))
+            .values(threshold_reached_at=reached)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(initiative, "threshold_reached_at", reached)
+    return support
+
+
+def withdraw_support(initiative: Initiative, *, user: User) -> None:
+    if initiative.status not in SUPPORTABLE:
+        raise SupportClosed()
+    deleted = db.session.execute(
+        sa.delete(Support).where(
+            Support.initiative_id == initiative.id, Support.user_id == user.id
+        )
+    )
+    if deleted.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotSupported()
+    _change_count(initiative, -1)
+
+
+# The city's answer -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    decision_maker: str
+    decided_on: date | None
+    bodies: dict[str, str] = field(default_factory=dict)  # lang -> text
+
+
+def today_in_helsinki() -> date:
+    return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def record_answer(initiative: Initiative, data: AnswerData, *, actor: User) -> InitiativeAnswer:
+    """Store the answer (the status change is the desk's `decide(…, Action.ANSWER)`)."""
+    if not actor.is_moderator:
+        raise NotAllowed()
+    if not initiative.workflow.can(initiative.status, Action.ANSWER):
+        raise InvalidTransition(initiative.status, Action.ANSWER)
+    bodies = {lang: (data.bodies.get(lang) or "").strip() for lang in LANGS}
+    if not any(bodies.values()):
+        raise InvalidAnswer(_l("Write the answer in at least one language."), field="body_fi")
+    for lang, text in bodies.items():
+        if len(text) > ANSWER_MAX:
+            raise InvalidAnswer(
+                _l("Use at most %(count)s characters.", count=ANSWER_MAX), field=f"body_{lang}"
+            )
+    decision_maker = data.decision_maker.strip()
+    if not decision_maker:
+        raise InvalidAnswer(_l("Fill in this field."), field="decision_maker")
+    if len(decision_maker) > DECISION_MAKER_MAX:
+        raise InvalidAnswer(
+            _l("Use at most %(count)s characters.", count=DECISION_MAKER_MAX),
+            field="decision_maker",
+        )
+    if data.decided_on is None:
+        raise InvalidAnswer(_l("Give the date of the decision."), field="decided_on")
+    if data.decided_on > today_in_helsinki():
+        raise InvalidAnswer(_l("The date of the decision cannot be in the future."), field="decided_on")
+    answer = InitiativeAnswer(
+        initiative_id=initiative.id,
+        decision_maker=decision_maker,
+        decided_on=data.decided_on,
+        answered_by_id=actor.id,
+        **{f"body_{lang}": text for lang, text in bodies.items()},
+    )
+    db.session.add(answer)
+    db.session.flush()
+    set_committed_value(initiative, "answer", answer)
+    return answer
+
+
+def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
+    """E-mail the author and every supporter, each in their own language. Returns how many.
+
+    One query fetches all recipients, whatever their number; the outbox sender delivers them.
+    """
+    query = (
+        sa.select(User)
+        .where(
+            sa.or_(
+                User.id == initiative.author_id,
+                User.id.in_(
+                    sa.select(Support.user_id).where(Support.initiative_id == initiative.id)
+                ),
+            ),
+            User.deleted_at.is_(None),
+        )
+        .order_by(User.id)
+    )
+    recipients = list(db.session.scalars(query))
+    for user in recipients:
+        text = pick(answer, "body", user.language)
+        queue_email(
+            to=user.email,
+            language=user.language,
+            subject=_l("The city has answered an initiative"),
+            template="initiatives/answered",
+            user=user,
+            is_author=user.id == initiative.author_id,
+            title=initiative.title,
+            answer_text=text.text,
+            answer_lang=text.lang,
+            answer_is_fallback=text.is_fallback,
+            decision_maker=answer.decision_maker,
+            decided_on=answer.decided_on,
+            link=absolute_url(
+                "initiatives.detail", lang_code=user.language, initiative_id=initiative.id
+            ),
+        )
+    return len(recipients)
+
+
+# Themes (the moderators' list) -------------------------------------------------------------
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def save_theme(
+    *,
+    slug: str,
+    name_fi: str,
+    name_sv: str = "",
+    name_en: str = "",
+    position: int | None = None,
+    is_active: bool = True,
+) -> Theme:
+    """Create the theme `slug`, or rename it if it exists (the slug never changes)."""
+    slug = slug.strip().lower()
+    if not SLUG_RE.match(slug) or len(slug) > 64:
+        raise InvalidTheme(_l("Use lowercase letters, digits and hyphens."), field="slug")
+    if not name_fi.strip():
+        raise InvalidTheme(_l("Fill in this field."), field="name_fi")
+    theme = db.session.scalar(sa.select(Theme).where(Theme.slug == slug))
+    if theme is None:
+        last = db.session.scalar(sa.select(sa.func.max(Theme.position))) or 0
+        theme = Theme(slug=slug, position=last + 10 if position is None else position)
+        db.session.add(theme)
+    elif position is not None:
+        theme.position = position
+    theme.name_fi = name_fi.strip()[:100]
+    theme.name_sv = name_sv.strip()[:100]
+    theme.name_en = name_en.strip()[:100]
+    theme.is_active = is_active
+    db.session.flush()
+    return theme

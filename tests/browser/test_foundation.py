@@ -1,0 +1,208 @@
+"""The foundation in a real browser: accessibility (axe), narrow screens, keyboard use and the
+account journey, in fi, sv and en. The `page` fixture also fails any test whose pages try to
+load something from another host, break the CSP, throw a script error or get a 5xx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import BrowserGuard
+from tests.browser.pages import AccountNavigator
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("fi", "sv", "en")
+NARROW = {"width": 320, "height": 640}
+
+
+def _next(lang: str, step: int = 1) -> str:
+    return LANGS[(LANGS.index(lang) + step) % len(LANGS)]
+
+
+# Each entry brings the page to the state to check; `login(page)` signs a resident in.
+def _register_with_errors(nav: AccountNavigator, login: Callable[..., object]) -> None:
+    nav.open_register()
+    nav.fill_registration(name="", email="not-an-address", password="short", password_again="x")
+    nav.submit_form_of("#display_name")
+    expect(nav.error_summary()).to_be_visible()
+
+
+def _login_with_error(nav: AccountNavigator, login: Callable[..., object]) -> None:
+    nav.sign_in("nobody@example.fi", "not the password")
+    expect(nav.error_summary()).to_be_visible()
+
+
+def _signed_in(path: str) -> Callable[[AccountNavigator, Callable[..., object]], None]:
+    def visit(nav: AccountNavigator, login: Callable[..., object]) -> None:
+        # Unverified, so the profile also shows the "verify your address" box.
+        login(nav.page, verified=False, language=nav.lang)
+        nav.open(path)
+
+    return visit
+
+
+PAGES: dict[str, Callable[[AccountNavigator, Callable[..., object]], None]] = {
+    "front page": lambda nav, login: nav.open(""),
+    "accessibility statement": lambda nav, login: nav.open("accessibility"),
+    "privacy notice": lambda nav, login: nav.open("privacy"),
+    "register": lambda nav, login: nav.open_register(),
+    "register with errors": _register_with_errors,
+    "login with an error": _login_with_error,
+    "forgot password": lambda nav, login: nav.open_forgot_password(),
+    "profile": _signed_in("account/profile"),
+    "my data": _signed_in("account/my-data"),
+    "404": lambda nav, login: nav.open("no-such-page", status=404),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_wcag_violations(page: Page, browser_login_as, lang: str, name: str) -> None:
+    nav = AccountNavigator(page, lang)
+    PAGES[name](nav, browser_login_as)
+    assert nav.html_lang == lang
+    assert_accessible(page, f"{name} ({lang})")
+
+
+@pytest.mark.parametrize("path", ["", "account/register"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_horizontal_scrolling_at_320px(new_page, lang: str, path: str) -> None:
+    page = new_page(viewport=NARROW)
+    AccountNavigator(page, lang).open(path)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"/{lang}/{path} is {width}px wide at 320px"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_skip_link_shows_on_focus_and_moves_focus_to_main(new_page, lang: str) -> None:
+    page = new_page(viewport=NARROW)
+    AccountNavigator(page, lang).front_page()
+    skip = page.locator("a.skip-link")
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "the focused skip link is above the top of the screen"
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= NARROW["width"], "the skip link sticks out on the right"
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    what: el.outerHTML.slice(0, 120),
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== "none",
+  };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keyboard_reaches_skip_link_then_languages_with_visible_focus(
+    page: Page, lang: str
+) -> None:
+    AccountNavigator(page, lang).front_page()
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip-link")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator(".lang-switch a").first).to_be_focused()
+
+    page.locator("body").evaluate("body => document.activeElement.blur()")
+    page.keyboard.press("Tab")
+    invisible, seen = [], 0
+    for _ in range(100):
+        focused = page.evaluate(FOCUS_STYLE)
+        if focused is None or (seen and "skip-link" in focused["what"]):
+            break
+        seen += 1
+        if not (focused["outline"] or focused["shadow"]):
+            invisible.append(focused["what"])
+        page.keyboard.press("Tab")
+    assert seen >= 5, f"only {seen} elements took the focus"
+    assert not invisible, "no visible focus indicator on:\n" + "\n".join(invisible)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_account_journey(app: Flask, page: Page, outbox, lang: str) -> None:
+    """Register, verify from the e-mail, sign out and in, then switch language."""
+    email_lang, new_lang = _next(lang), _next(lang, 2)
+    email = f"journey-{lang}@example.fi"
+    with app.app_context():
+        district = factories.district("suur-tapiola")
+    person = AccountNavigator(page, lang)
+
+    person.register(
+        name="Linnea Ekholm",
+        email=email,
+        password=factories.PASSWORD,
+        language=email_lang,
+        district_id=district.id,
+    )
+    assert person.path == f"/{lang}/account/profile"
+    assert person.is_signed_in()
+    expect(person.verify_notice()).to_be_visible()
+
+    messages = outbox(to=email)
+    assert len(messages) == 1, [m.subject for m in messages]
+    mail = messages[0]
+    assert mail.language == email_lang
+    assert "Linnea Ekholm" in mail.body_text
+    assert f"/{email_lang}/account/verify/" in mail.body_text
+
+    person.follow_link_in(mail.body_text, "/account/verify/")
+    assert person.path == f"/{email_lang}/account/profile"
+    assert person.html_lang == email_lang
+    expect(person.verify_notice()).to_have_count(0)
+
+    person.sign_out()
+    assert not person.is_signed_in()
+    person.sign_in(email, factories.PASSWORD)
+    assert person.is_signed_in()
+    person.open_profile()
+    expect(person.verify_notice()).to_have_count(0)
+    expect(page.locator("#profile-display_name")).to_have_value("Linnea Ekholm")
+    expect(page.locator("#profile-home_district")).to_have_value(str(district.id))
+    expect(page.locator(f'input[name="profile-language"][value="{email_lang}"]')).to_be_checked()
+
+    person.change_language(new_lang)
+    assert person.path == f"/{new_lang}/account/profile"
+    assert person.html_lang == new_lang
+    expect(page.locator('.lang-switch a[aria-current="true"]')).to_have_attribute("lang", new_lang)
+    expect(page.locator(f'input[name="profile-language"][value="{new_lang}"]')).to_be_checked()
+    assert person.flashes(), "no confirmation after saving"
+
+
+# The guard itself: a page that reaches out or breaks the CSP must not pass unnoticed.
+
+
+def test_guard_blocks_other_hosts_and_reports_csp_violations(
+    page: Page, browser_guard: BrowserGuard
+) -> None:
+    AccountNavigator(page, "en").front_page()
+    page.evaluate(
+        """() => {
+          const link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = "https://cdn.example.com/evil.css";
+          document.head.append(link);
+        }"""
+    )
+    page.add_script_tag(content="window.inlineRan = true;")
+    page.wait_for_timeout(200)
+    assert ("stylesheet", "https://cdn.example.com/evil.css") in browser_guard.blocked
+    assert page.evaluate("() => window.inlineRan") is None, "the CSP let an inline script run"
+    problems = browser_guard.problems()
+    assert any("evil.css" in p for p in problems)
+    assert any("Content Security Policy" in p for p in problems)
+    browser_guard.blocked.clear()
+    browser_guard.console.clear()

@@ -1,0 +1,152 @@
+"""The outbox: messages are queued in the caller's transaction and delivered with retries."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+import pytest
+import sqlalchemy as sa
+
+from participate.db import utcnow
+from participate.extensions import db
+from participate.mail.models import OutboxMessage, OutboxStatus
+from participate.mail.sender import Transport, retry_delay, send_due
+from participate.mail.services import queue_email
+from tests.factories import create_user
+
+
+class FakeTransport(Transport):
+    def __init__(self, settings, failures: int = 0) -> None:
+        super().__init__(settings)
+        self.failures = failures
+        self.sent: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        self.sent.append(message)
+
+
+def _queue(app, language="fi"):
+    with app.test_request_context():
+        user = create_user(language=language)
+        queue_email(
+            to=user.email,
+            language=language,
+            subject="Vahvista sähköpostiosoitteesi",
+            template="accounts/verify_email",
+            user=user,
+            link="http://participate.test/x",
+            hours=72,
+        )
+        db.session.commit()
+
+
+def test_message_is_rendered_in_the_recipients_language(app, outbox):
+    with app.test_request_context("/en/"):
+        user = create_user(language="sv", display_name="Karin")
+        queue_email(
+            to=user.email,
+            language="sv",
+            subject="x",
+            template="accounts/verify_email",
+            user=user,
+            link="http://participate.test/x",
+            hours=72,
+        )
+        db.session.commit()
+    [message] = outbox()
+    assert message.body_text.startswith("Hej Karin")
+    assert "72 timmar" in message.body_text
+
+
+def test_rolled_back_change_sends_nothing(app, outbox):
+    with app.test_request_context():
+        user = create_user()
+        queue_email(
+            to=user.email,
+            language="fi",
+            subject="x",
+            template="accounts/verify_email",
+            user=user,
+            link="http://participate.test/x",
+            hours=1,
+        )
+        db.session.rollback()
+    assert outbox() == []
+
+
+def test_sender_delivers_and_marks_sent(app, settings):
+    _queue(app)
+    transport = FakeTransport(settings)
+    with app.app_context():
+        assert send_due(settings, transport) == (1, 0)
+        row = db.session.scalar(sa.select(OutboxMessage))
+        assert row.status == OutboxStatus.SENT
+        assert row.sent_at is not None
+    [message] = transport.sent
+    assert message["Subject"] == "Vahvista sähköpostiosoitteesi"
+    assert message["Content-Language"] == "fi"
+
+
+def test_failure_is_retried_later_and_recorded(app, settings):
+    _queue(app)
+    with app.app_context():
+        assert send_due(settings, FakeTransport(settings, failures=1)) == (0, 1)
+        row = db.session.scalar(sa.select(OutboxMessage))
+        assert row.status == OutboxStatus.PENDING
+        assert row.attempts == 1
+        assert "connection lost" in row.last_error
+        assert row.next_attempt_at > utcnow()
+        # Not due yet: nothing is sent on the next round.
+        assert send_due(settings, FakeTransport(settings)) == (0, 0)
+        row.next_attempt_at = utcnow()
+        db.session.commit()
+        assert send_due(settings, FakeTransport(settings)) == (1, 0)
+
+
+def test_gives_up_after_max_attempts(app, settings):
+    _queue(app)
+    with app.app_context():
+        for _ in range(settings.mail_max_attempts):
+            row = db.session.scalar(sa.select(OutboxMessage))
+            row.next_attempt_at = utcnow()
+            db.session.commit()
+            send_due(settings, FakeTransport(settings, failures=1))
+        row = db.session.scalar(sa.select(OutboxMessage))
+        assert row.status == OutboxStatus.FAILED
+        assert row.attempts == settings.mail_max_attempts
+
+
+@pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (4, 8), (10, 60)])
+def test_retry_delay_grows_and_is_capped(attempts, minutes):
+    assert retry_delay(attempts).total_seconds() == minutes * 60
+
+
+def test_console_backend_prints(app, settings, capsys):
+    from dataclasses import replace
+
+    _queue(app)
+    with app.app_context():
+        assert send_due(replace(settings, mail_backend="console")) == (1, 0)
+    printed = capsys.readouterr().out
+    assert "Subject: Vahvista sähköpostiosoitteesi" in printed
+    assert "http://participate.test/x" in printed
+    with app.app_context():
+        assert db.session.scalar(sa.select(OutboxMessage.status)) == OutboxStatus.SENT
+
+
+def test_cli_send_command(app, runner):
+    _queue(app)
+    from dataclasses import replace
+
+    original = app.config["SETTINGS"]
+    app.config["SETTINGS"] = replace(original, mail_backend="console")
+    try:
+        result = runner.invoke(args=["mail", "send"])
+    finally:
+        app.config["SETTINGS"] = original
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, failed 0." in result.output
