@@ -73,8 +73,8 @@ db-revision: install ## Autogenerate a migration: make db-revision m="what chang
 mail: install ## Send queued e-mail in a loop (console in development)
 	$(FLASK) mail send --loop
 
-bench: install translations-compile ## Benchmark: make bench SCALE=1000
-	$(BIN)/python scripts/bench.py --scale $(or $(SCALE),1000)
+bench: install translations-compile ## Benchmark: make bench SCALE=1000 [BENCH_ARGS="--database-url …"]
+	$(BIN)/python scripts/bench.py --scale $(or $(SCALE),1000) $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, compiled catalogs and the development database
 	rm -rf $(VENV) instance/participate.sqlite3 translations/*/LC_MESSAGES/*.mo

@@ -23,7 +23,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from participate import (
         accounts,
+        activities,
         api,
+        councillors,
         demo,
         districts,
         i18n,
@@ -33,7 +35,19 @@ def create_app(settings: Settings | None = None) -> Flask:
         web,
     )
 
-    for feature in (i18n, web, districts, mail, accounts, initiatives, moderation, demo, api):
+    for feature in (
+        i18n,
+        web,
+        districts,
+        mail,
+        accounts,
+        initiatives,
+        moderation,
+        demo,
+        councillors,
+        activities,
+        api,
+    ):
         feature.init_app(app)
     return app
 

@@ -26,7 +26,8 @@ import importlib
 import random
 import string
 import time
-from collections.abc import Iterable, Mapping, Sequence
+import traceback
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -209,6 +210,8 @@ class SeedStep:
     name: str
     seconds: float
     note: str = ""
+    failed: bool = False
+    traceback: str = ""
 
 
 def _display_name(rng: random.Random, lang: str) -> str:
@@ -264,15 +267,37 @@ def seed_users(ctx: BenchContext, count: int) -> None:
             ctx.moderator_ids.append(user_id)
 
 
-def feature_demo_modules() -> list[Any]:
+def feature_demo_names() -> tuple[str, ...]:
     """The `participate.<feature>.demo` modules, in FEATURE_DEMOS (dependency) order."""
     from participate.demo import FEATURE_DEMOS
 
-    return [importlib.import_module(name) for name in FEATURE_DEMOS]
+    return FEATURE_DEMOS
+
+
+def demo_context(ctx: BenchContext, residents: int = 40) -> Any:
+    """A `participate.demo.DemoContext` over the benchmark accounts, for features that have
+    a demo `load(ctx)` but no `bench_seed` yet: their data at demo size beats none."""
+    from participate.demo import DemoContext
+
+    chosen = [u.id for u in ctx.sample_users(residents)]
+    wanted = [ctx.admin_id, ctx.moderator_ids[0], *chosen]
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(wanted)))}
+    return DemoContext(
+        rng=ctx.rng,
+        now=ctx.now,
+        districts=ctx.districts,
+        moderator=users[ctx.moderator_ids[0]],
+        admin=users[ctx.admin_id],
+        residents=[users[i] for i in chosen],
+    )
 
 
 def seed(scale: int, *, seed: int = 2026) -> tuple[BenchContext, list[SeedStep]]:
-    """Fill a freshly migrated database (districts already loaded); commit after each step."""
+    """Fill a freshly migrated database (districts already loaded); commit after each step.
+
+    A feature whose hook fails is rolled back and reported, and the others still run: with
+    several features in progress at once, one broken hook must not hide every result.
+    """
     districts = list_districts()
     if not districts:
         raise RuntimeError("no districts: run `flask districts load` first")
@@ -283,15 +308,27 @@ def seed(scale: int, *, seed: int = 2026) -> tuple[BenchContext, list[SeedStep]]
     seed_users(ctx, scale)
     db.session.commit()
     steps.append(SeedStep("accounts", time.perf_counter() - started))
-    for module in feature_demo_modules():
-        hook = getattr(module, "bench_seed", None)
-        if hook is None:
-            steps.append(SeedStep(module.__name__, 0.0, "no bench_seed(ctx, scale)"))
-            continue
+    demo_ctx = None
+    for name in feature_demo_names():
         started = time.perf_counter()
-        hook(ctx, scale)
-        db.session.commit()
-        steps.append(SeedStep(module.__name__, time.perf_counter() - started))
+        note, failed, details = "", False, ""
+        try:
+            module = importlib.import_module(name)
+            hook = getattr(module, "bench_seed", None)
+            if hook is not None:
+                hook(ctx, scale)
+            elif hasattr(module, "load"):
+                demo_ctx = demo_ctx or demo_context(ctx)
+                module.load(demo_ctx)
+                note = "demo data only: no bench_seed(ctx, scale)"
+            else:
+                note = "nothing to seed"
+            db.session.commit()
+        except Exception as exc:  # reported in the results; see the docstring
+            db.session.rollback()
+            note, failed = f"FAILED: {type(exc).__name__}: {exc}", True
+            details = traceback.format_exc()
+        steps.append(SeedStep(name, time.perf_counter() - started, note, failed, details))
     return ctx, steps
 
 
@@ -299,10 +336,15 @@ def feature_urls(ctx: BenchContext) -> tuple[list[str], list[str]]:
     """The features' BENCH_URLS with placeholders filled, and notes on those left out."""
     urls: list[str] = []
     notes: list[str] = []
-    for module in feature_demo_modules():
+    for name in feature_demo_names():
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:  # already reported by seed()
+            notes.append(f"{name}: not importable ({type(exc).__name__})")
+            continue
         for template in getattr(module, "BENCH_URLS", ()):
-            names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-            missing = [name for name in names if name not in ctx.url_params]
+            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+            missing = [f for f in fields if f not in ctx.url_params]
             if missing:
                 notes.append(f"{template}: no value for {', '.join(missing)}")
                 continue
@@ -310,10 +352,11 @@ def feature_urls(ctx: BenchContext) -> tuple[list[str], list[str]]:
     return urls, notes
 
 
-def table_counts(tables: Sequence[sa.Table] | None = None) -> dict[str, int]:
-    """Rows per table, for the report."""
-    tables = tables if tables is not None else db.metadata.sorted_tables
+def table_counts() -> dict[str, int]:
+    """Rows per table that the migrations created (a model may be ahead of its migration)."""
+    existing = set(sa.inspect(db.engine).get_table_names())
     return {
         table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
-        for table in tables
+        for table in db.metadata.sorted_tables
+        if table.name in existing
     }

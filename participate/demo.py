@@ -25,7 +25,11 @@ from participate.districts.models import District
 from participate.districts.queries import list_districts
 from participate.extensions import db
 
-FEATURE_DEMOS: tuple[str, ...] = ()
+FEATURE_DEMOS: tuple[str, ...] = (
+    "participate.councillors.demo",
+    "participate.initiatives.demo",
+    "participate.activities.demo",
+)
 
 # (e-mail, password, display name, language, role, home district slug)
 DEMO_ACCOUNTS = [

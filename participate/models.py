@@ -1,6 +1,8 @@
 """Every model, imported in one place for Alembic and for string relationships."""
 
 from participate.accounts.models import User
+from participate.activities.models import Activity, Signup
+from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.districts.models import District, PostalCode
 from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
 from participate.mail.models import OutboxMessage
@@ -8,12 +10,17 @@ from participate.moderation.audit import AuditEntry
 from participate.workflow.models import Transition
 
 __all__ = [
+    "Activity",
     "AuditEntry",
+    "CacheVersion",
+    "Councillor",
     "District",
     "Initiative",
     "InitiativeAnswer",
     "OutboxMessage",
+    "Party",
     "PostalCode",
+    "Signup",
     "Support",
     "Theme",
     "Transition",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import logging
 import os
 import platform
 import re
@@ -74,6 +75,17 @@ end
 """
 
 
+# The default run stays under about 3 minutes however many pages the features list.
+DEFAULT_DURATION = 5
+MIN_DURATION = 2
+LOAD_BUDGET = 120
+
+
+def default_duration(urls: int) -> int:
+    """Seconds per URL so that every URL plus the closing baseline fit the budget."""
+    return max(MIN_DURATION, min(DEFAULT_DURATION, LOAD_BUDGET // (urls + 1)))
+
+
 class BenchError(RuntimeError):
     """The benchmark cannot run; the message says why."""
 
@@ -93,6 +105,7 @@ class Row:
     p95_ms: float = 0.0
     requests: int = 0
     errors: int = 0
+    cpu_ms: float | None = None
 
 
 @dataclass
@@ -103,9 +116,14 @@ class Report:
     loader: str = ""
     rows: list[Row] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
     seed_lines: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     seed_seconds: float = 0.0
+    total_seconds: float = 0.0
+    load_before: float = 0.0
+    load_after: float = 0.0
+    baseline_end: Row | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -141,7 +159,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="empty --database-url first (drops every table in it)",
     )
     parser.add_argument(
-        "--duration", type=parse_duration, default=5, help="load time per URL (5s)"
+        "--duration",
+        type=parse_duration,
+        default=None,
+        help=f"load time per URL (default {DEFAULT_DURATION}s, shortened to fit the load phase "
+        f"in {LOAD_BUDGET}s, never below {MIN_DURATION}s)",
     )
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
@@ -231,7 +253,7 @@ def loopback_only() -> Iterator[None]:
             raise BenchError(f"the benchmark tried to connect to {address[0]}")
         real_connect(sock, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
@@ -257,7 +279,6 @@ def app_environment(database_url: str) -> dict[str, str]:
         # Only ever written into pages, but keep even that on this machine.
         TILE_URL="/static/tiles/{z}/{x}/{y}.png",
         FLASK_APP="participate",
-        PYTHONPATH=str(ROOT),  # this checkout's code, whatever the venv has installed
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -300,10 +321,15 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
     report.seed_lines = [
         f"{s.name} {s.seconds:.1f} s" + (f" ({s.note})" if s.note else "") for s in steps
     ]
+    for step in steps:
+        if step.failed:
+            print(step.traceback, file=sys.stderr)
+            report.failures.append(f"seeding {step.name}: {step.note}")
     report.skipped.extend(notes)
 
-    wanted = [(url, "baseline" if url in (STATIC_BASELINE, BASELINE) else "core") for url in
-              CORE_URLS]
+    wanted = [
+        (url, "baseline" if url in (STATIC_BASELINE, BASELINE) else "core") for url in CORE_URLS
+    ]
     wanted += [(url, "feature") for url in feature_urls]
     listed = {url for url, _ in wanted}
     candidates = [url for url in CANDIDATE_URLS if url not in listed]
@@ -314,18 +340,36 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
         nonlocal queries
         queries += 1
 
+    errors: list[str] = []
+
+    class Remember(logging.Handler):
+        """Keeps the error a failing page logs: one line in the report, no traceback."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            exception = record.exc_info[1] if record.exc_info else None
+            if exception is not None:
+                first = (str(exception).splitlines() or [""])[0][:160]
+                errors.append(f"{type(exception).__name__}: {first}")
+
     sa.event.listen(engine, "before_cursor_execute", count)
+    app.logger.handlers[:] = [Remember()]
+    app.logger.propagate = False
     client = app.test_client()
     try:
         for url, kind in [*wanted, *((url, "discovered") for url in candidates)]:
             counts = []
             status = 0
+            errors.clear()
             for _ in range(2):  # the first request may fill per-process caches
                 queries = 0
                 response = client.get(url)
                 status = response.status_code
                 response.close()
                 counts.append(queries)
+            if status >= 500:
+                why = f" ({errors[-1]})" if errors else ""
+                report.failures.append(f"`{url}`: HTTP {status} in the test client{why}")
+                continue
             if status != 200:
                 if kind != "discovered" or status != 404:
                     report.skipped.append(f"`{url}`: HTTP {status} in the test client")
@@ -414,6 +458,36 @@ def tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after "pid (comm) ": index 0 is field 3 (state)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rfind(")") + 2 :].split()
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat_fields(int(entry.name))[1]) == master:
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU time the gunicorn workers have used (Linux only)."""
+    ticks = 0
+    try:
+        for pid in pids:
+            fields = _stat_fields(pid)
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- load generators -------------------------------------------------------------------------
@@ -548,8 +622,11 @@ def tool_versions(loader: str) -> str:
     return ", ".join(parts)
 
 
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
 def ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}×" if base else "–"
+    return f"{value / base:.2f}{TIMES}" if base else "n/a"
 
 
 def number(value: float) -> str:
@@ -562,6 +639,7 @@ def render(report: Report) -> str:
     base_rps = base.rps if base else 0.0
     base_p50 = base.p50_ms if base else 0.0
     base_p95 = base.p95_ms if base else 0.0
+    base_cpu = (base.cpu_ms or 0.0) if base else 0.0
     date = report.started.strftime("%Y-%m-%d")
     lines = [
         f"### {report.database_label}, SCALE={args.scale} ({date}, commit {git_commit()})",
@@ -570,32 +648,48 @@ def render(report: Report) -> str:
         f"- Server: {tool_versions(report.loader)}; {args.workers} sync workers, "
         "PARTICIPATE_ENV=production.",
         f"- Load: {report.loader}, {args.connections} connections, {args.duration} s per URL, "
-        "from 127.0.0.1 on the same machine.",
+        "from 127.0.0.1 on the same machine; load average before the run "
+        f"{report.load_before:.2f}, after {report.load_after:.2f}.",
         "- Data: " + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n) + ".",
-        f"- Seeding: {report.seed_seconds:.1f} s ({'; '.join(report.seed_lines)}).",
+        f"- Seeding: {report.seed_seconds:.1f} s ({'; '.join(report.seed_lines)}); "
+        f"whole run {report.total_seconds:.0f} s.",
         "",
-        "| Page | Req/s | p50 ms | p95 ms | Bytes | SQL/req | Errors |",
-        "| --- | --: | --: | --: | --: | --: | --: |",
+        "| Page | Req/s | p50 ms | p95 ms | CPU ms/req | Bytes | SQL/req | Errors |",
+        "| --- | --: | --: | --: | --: | --: | --: | --: |",
     ]
     for row in report.rows:
         label = f"`{row.url}`" + (" (baseline)" if row.kind == "baseline" else "")
+        cpu = "n/a"
+        if row.cpu_ms is not None:
+            cpu = f"{row.cpu_ms:.2f} ({ratio(row.cpu_ms, base_cpu)})"
         queries = str(row.queries)
-        if row.cold_queries != row.queries:
+        if row.cold_queries is not None and row.cold_queries != row.queries:
             queries += f" (first {row.cold_queries})"
         lines.append(
             f"| {label} | {number(row.rps)} ({ratio(row.rps, base_rps)}) "
             f"| {row.p50_ms:.1f} ({ratio(row.p50_ms, base_p50)}) "
             f"| {row.p95_ms:.1f} ({ratio(row.p95_ms, base_p95)}) "
-            f"| {row.body_bytes:,} | {queries} | {row.errors} |"
+            f"| {cpu} | {row.body_bytes:,} | {queries} | {row.errors} |"
         )
     lines += [
         "",
-        f"Ratios compare with `{BASELINE}` in the same run (req/s below 1× and latency above "
-        "1× are slower). SQL/req is counted in-process on the second request of each URL; "
-        "\"first\" is the first request of a fresh process when it differs.",
+        f"Ratios compare with `{BASELINE}` in the same run (req/s below 1{TIMES} and latency "
+        f"above 1{TIMES} are slower). CPU ms/req is the user + system time of the gunicorn "
+        "workers per request (not the database server's), the figure least disturbed by "
+        "other work on the machine. SQL/req is counted in-process on the second request of "
+        'each URL; "first" is the first request of a fresh process when it differs.',
     ]
+    if base and report.baseline_end and base_rps:
+        drift = (report.baseline_end.rps / base_rps - 1) * 100
+        lines[-1] += (
+            f" `{BASELINE}` again after the last page: {number(report.baseline_end.rps)} req/s "
+            f"({drift:+.0f} %); a large change means other work shared the CPU."
+        )
+    if report.failures:
+        lines += ["", "**Failed:**", ""]
+        lines += [f"- {note}" for note in report.failures]
     if report.skipped:
-        lines += ["", "Not measured or worth a look:", ""]
+        lines += ["", "Notes:", ""]
         lines += [f"- {note}" for note in report.skipped]
     return "\n".join(lines) + "\n"
 
@@ -613,6 +707,7 @@ def choose_loader(requested: str) -> str:
 
 def run(args: argparse.Namespace, workdir: Path) -> Report:
     report = Report(args)
+    report.load_before = os.getloadavg()[0]
     report.loader = choose_loader(args.loader)
     database_url = prepare_database(args, workdir)
     report.database_label = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
@@ -626,6 +721,8 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     seed_and_count(env, report)
     log(f"seeded in {report.seed_seconds:.1f} s; {len(report.rows)} URLs to load")
 
+    if args.duration is None:
+        args.duration = default_duration(len(report.rows))
     port = free_port()
     logfile = workdir / "gunicorn.log"
     script = workdir / "report.lua"
@@ -634,24 +731,41 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     try:
         server = start_gunicorn(env, port, args.workers, logfile)
         wait_ready(server, port, logfile)
-        estimate = len(report.rows) * (args.duration + 0.5)
+        estimate = (len(report.rows) + 1) * (args.duration + 0.5)
         log(f"gunicorn on 127.0.0.1:{port}; about {estimate:.0f} s of load with {report.loader}")
+
+        def load(row: Row) -> None:
+            pids = worker_pids(server.pid)
+            before = cpu_seconds(pids) if pids else None
+            if report.loader == "wrk":
+                load_wrk(port, row, args, script)
+            else:
+                load_python(port, row, args)
+            after = cpu_seconds(pids) if pids else None
+            if before is not None and after is not None and row.requests:
+                row.cpu_ms = (after - before) * 1000 / row.requests
+
         for row in report.rows:
             # Warm every worker (per-process caches), and record what a client receives.
             for _ in range(2 * args.workers):
                 row.status, body = fetch(port, row.url)
             row.body_bytes = len(body)
             if row.status != 200:
-                report.skipped.append(f"`{row.url}`: HTTP {row.status} from gunicorn")
-            if report.loader == "wrk":
-                load_wrk(port, row, args, script)
-            else:
-                load_python(port, row, args)
+                report.failures.append(f"`{row.url}`: HTTP {row.status} from gunicorn")
+            load(row)
+            if row.errors:
+                report.failures.append(f"`{row.url}`: {row.errors} failed requests under load")
             log(f"{row.url}: {row.rps:.0f} req/s, p50 {row.p50_ms:.1f} ms")
+        # The baseline once more: if it moved, something else used the CPU meanwhile.
+        if any(row.url == BASELINE for row in report.rows):
+            report.baseline_end = Row(BASELINE)
+            load(report.baseline_end)
     finally:
         stop(server)
     if server is not None and server.returncode not in (0, -signal.SIGTERM):
-        report.skipped.append(f"gunicorn exited with {server.returncode}: {tail(logfile, 5)}")
+        report.failures.append(f"gunicorn exited with {server.returncode}: {tail(logfile, 5)}")
+    report.load_after = os.getloadavg()[0]
+    report.total_seconds = (datetime.now(UTC) - report.started).total_seconds()
     return report
 
 
@@ -683,7 +797,7 @@ def main(argv: list[str] | None = None) -> int:
     output.write_text(text, encoding="utf-8")
     print(text)
     log(f"written to {output}")
-    return 0
+    return 2 if report.failures else 0
 
 
 if __name__ == "__main__":

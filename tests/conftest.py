@@ -78,7 +78,7 @@ def _reset_schema(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings) -> Flask:
+def app(settings: Settings) -> Iterator[Flask]:
     app = create_app(settings)
     app.config["WTF_CSRF_ENABLED"] = False
     _reset_schema(app)
@@ -87,7 +87,10 @@ def app(settings: Settings) -> Flask:
         loaders.load_districts(loaders.DISTRICTS_FILE)
         loaders.load_postal_codes(loaders.POSTAL_CODES_FILE)
         db.session.commit()
-    return app
+    yield app
+    # Close pooled connections: psycopg warns (an error here) about ones collected open.
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

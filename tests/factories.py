@@ -72,3 +72,254 @@ def create_user(
         **extra,
     )
     return persist(user)
+
+
+# --- councillors -------------------------------------------------------------------------
+
+PARTY_NAMES = {
+    "KOK": ("Kansallinen Kokoomus", "Samlingspartiet", "National Coalition Party", "Kok.", "Saml."),
+    "SDP": ("Suomen Sosialidemokraattinen Puolue", "Finlands Socialdemokratiska Parti",
+            "Social Democratic Party of Finland", "SDP", "SDP"),
+    "VIHR": ("Vihreä liitto", "Gröna förbundet", "Green League", "Vihr.", "Gröna"),
+    "RKP": ("Suomen ruotsalainen kansanpuolue", "Svenska folkpartiet i Finland",
+            "Swedish People's Party of Finland", "RKP", "SFP"),
+}
+
+
+def create_party(code: str = "KOK", **overrides: Any) -> Any:
+    """A party by code (created once per test; returns the existing one after that)."""
+    from participate.councillors.models import Party
+
+    existing = db.session.scalar(sa.select(Party).where(Party.code == code))
+    if existing is not None:
+        db.session.expunge(existing)
+        return existing
+    name_fi, name_sv, name_en, abbr_fi, abbr_sv = PARTY_NAMES.get(
+        code, (f"Puolue {code}", f"Partiet {code}", f"Party {code}", code, code)
+    )
+    values = {
+        "code": code, "name_fi": name_fi, "name_sv": name_sv, "name_en": name_en,
+        "abbr_fi": abbr_fi, "abbr_sv": abbr_sv, "position": len(PARTY_NAMES),
+    }
+    values.update(overrides)
+    return persist(Party(**values))
+
+
+_district_by_slug = district  # create_councillor's `district` argument hides the helper
+
+
+def create_councillor(
+    *,
+    first_name: str = "Aino",
+    last_name: str | None = None,
+    party: str = "KOK",
+    district: str = "suur-tapiola",
+    email: str | None = None,
+    languages: str = "fi;sv",
+    role: str = "member",
+    term: str = "2025-2029",
+    **extra: Any,
+) -> Any:
+    """A councillor (the party is created when missing). Goes through the ORM, so the map's
+    cache token changes just as it does for an admin's edit."""
+    from participate.councillors.models import Councillor, CouncillorRole
+
+    number = next(_numbers)
+    councillor = Councillor(
+        first_name=first_name,
+        last_name=last_name or f"Virtanen{number}",
+        party_id=create_party(party).id,
+        district_id=_district_by_slug(district).id,
+        email=email or f"valtuutettu{number}@espoo.example",
+        languages=languages,
+        role=CouncillorRole(role),
+        term=term,
+        **extra,
+    )
+    return persist(councillor)
+
+
+ACTIVITY_TITLES = {
+    "fi": "Siivoustalkoot Tapiolan puistossa",
+    "sv": "Städtalko i Hagalund",
+    "en": "Clean-up day in Tapiola park",
+}
+
+
+def create_activity(
+    *,
+    title: dict[str, str] | None = None,
+    status: str = "published",
+    district: str = "suur-tapiola",
+    starts_in: Any = None,
+    duration: Any = None,
+    capacity: int | None = 10,
+    max_group_size: int = 4,
+    author: User | None = None,
+    languages: tuple[str, ...] = ("fi", "sv"),
+    **extra: Any,
+) -> Any:
+    """An activity (published, next week, 10 places) straight into the database."""
+    from datetime import timedelta
+
+    from participate.activities.models import Activity
+    from participate.workflow.states import Status
+
+    titles = ACTIVITY_TITLES if title is None else title
+    starts_at = utcnow().replace(microsecond=0) + (starts_in or timedelta(days=7))
+    values: dict[str, Any] = {
+        **{f"title_{lang}": text for lang, text in titles.items()},
+        **{f"description_{lang}": f"{text}.\n\nTervetuloa!" for lang, text in titles.items()},
+        "organiser_name": "Tapiolan asukasyhdistys",
+        "organiser_contact": "talkoot@example.fi",
+        "district_id": _district_by_slug(district).id,
+        "place": "Tapiolan keskuspuisto, Tapiontori 1",
+        "lat": 60.1756,
+        "lon": 24.8053,
+        "starts_at": starts_at,
+        "ends_at": starts_at + (duration or timedelta(hours=3)),
+        "capacity": capacity,
+        "max_group_size": max_group_size,
+        "spoken_languages": f",{','.join(languages)}," if languages else "",
+        "status": Status(status),
+        "author_id": author.id if author else None,
+        "submitted_at": utcnow(),
+        "published_at": utcnow() if status == "published" else None,
+    }
+    values.update(extra)
+    return persist(Activity(**values))
+
+
+def create_signup(
+    activity: Any,
+    *,
+    status: str = "confirmed",
+    people: int = 1,
+    email: str | None = None,
+    name: str | None = None,
+    language: str = "fi",
+    **extra: Any,
+) -> Any:
+    """A sign-up with a known private token (returned as `signup.token`)."""
+    from participate.activities.models import Signup, SignupStatus
+    from participate.activities.services import hash_token, new_token
+
+    number = next(_numbers)
+    token = new_token()
+    names = NAMES.get(language, NAMES["fi"])
+    signup = Signup(
+        activity_id=activity.id,
+        status=SignupStatus(status),
+        token_hash=hash_token(token),
+        name=name or names[number % len(names)],
+        email=email or f"osallistuja{number}@example.fi",
+        people=people,
+        language=language,
+        consented_at=utcnow(),
+        confirmed_at=utcnow() if status == "confirmed" else None,
+        **extra,
+    )
+    signup = persist(signup)
+    signup.token = token
+    return signup
+
+
+# Initiatives -------------------------------------------------------------------------------
+
+INITIATIVE_TEXTS = {
+    "fi": (
+        "Suojatie Tapiolan koulun eteen",
+        "Koulun edessä autot ajavat kovaa. Ehdotan suojatietä ja hidastetta.\n\n"
+        "Lisätietoa: https://www.espoo.fi/fi/liikenne",
+    ),
+    "sv": (
+        "Fler bänkar vid Esboviken",
+        "Strandpromenaden saknar bänkar. Äldre invånare behöver ställen att vila på.",
+    ),
+    "en": (
+        "Longer opening hours at Sello library",
+        "Many residents work late. The library could stay open until 21 on weekdays.",
+    ),
+}
+
+
+def create_theme(slug: str | None = None, **overrides: Any) -> Any:
+    from participate.initiatives.models import Theme
+
+    number = next(_numbers)
+    values = {
+        "slug": slug or f"theme-{number}",
+        "name_fi": f"Teema {number}",
+        "name_sv": f"Tema {number}",
+        "name_en": f"Theme {number}",
+        "position": number,
+        **overrides,
+    }
+    return persist(Theme(**values))
+
+
+def create_initiative(
+    *,
+    author: User | None = None,
+    status: str = "published",
+    language: str = "fi",
+    title: str | None = None,
+    body: str | None = None,
+    theme: Any = None,
+    district_slug: str | None = "suur-tapiola",
+    lat: float | None = None,
+    lon: float | None = None,
+    goals: tuple[int, ...] = (),
+    support_count: int = 0,
+    **extra: Any,
+) -> Any:
+    """An initiative in any status, with the lifecycle timestamps that status implies.
+
+    Written straight to the table (fast); tests of the lifecycle itself use the services.
+    """
+    from participate.initiatives.models import Initiative, goals_to_mask
+    from participate.workflow.states import Status
+
+    status_value = Status(status)
+    author = author or create_user(language=language)
+    theme = theme or create_theme()
+    default_title, default_body = INITIATIVE_TEXTS[language]
+    now = utcnow()
+    submitted = status_value != Status.DRAFT
+    decided = status_value not in {Status.DRAFT, Status.SUBMITTED}
+    published = status_value in {Status.PUBLISHED, Status.ANSWERED, Status.CLOSED, Status.HIDDEN}
+    initiative = Initiative(
+        title=title or default_title,
+        body=body or default_body,
+        language=language,
+        theme_id=theme.id,
+        district_id=district(district_slug).id if district_slug else None,
+        lat=lat,
+        lon=lon,
+        sdg_mask=goals_to_mask(goals),
+        author_id=author.id,
+        status=status_value,
+        submitted_at=now if submitted else None,
+        first_submitted_at=now if submitted else None,
+        first_decision_at=now if decided else None,
+        published_at=extra.pop("published_at", now) if published else None,
+        status_changed_at=now,
+        support_count=support_count,
+        **extra,
+    )
+    return persist(initiative)
+
+
+def create_support(initiative: Any, user: User | None = None) -> Any:
+    """A support row and the matching count, as services.add_support leaves them."""
+    from participate.initiatives.models import Initiative, Support
+
+    user = user or create_user()
+    support = Support(initiative_id=initiative.id, user_id=user.id)
+    db.session.add(support)
+    db.session.execute(
+        sa.update(Initiative)
+        .where(Initiative.id == initiative.id)
+        .values(support_count=Initiative.support_count + 1)
+    )
+    return persist(support)

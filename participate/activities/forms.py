@@ -100,7 +100,9 @@ class ActivityForm(FlaskForm):
         _l("Place"),
         filters=[strip],
         validators=[required(), NotBlank(), max_length(300)],
-        description=_l("Address and, if needed, the room: e.g. Tapiolan kirjasto, Kauppamiehentie 6."),
+        description=_l(
+            "Address and, if needed, the room: e.g. Tapiolan kirjasto, Kauppamiehentie 6."
+        ),
     )
     lat = FloatField(
         _l("Latitude (optional)"),
@@ -194,17 +196,31 @@ class ActivityForm(FlaskForm):
 
 # The browser sends these when a date or number cannot be read: say it in the page's language.
 DATETIME_ERROR = _l("Enter the date and time, e.g. 6.12.2026 18.00.")
+DATE_ERROR = _l("Enter a date, e.g. 6.12.2026.")
 NUMBER_ERROR = _l("Enter a whole number.")
 DECIMAL_ERROR = _l("Enter a number, e.g. 60.1756.")
 
 
+CHOICE_ERROR = _l("Choose one of the options in the list.")
+
+
+def _has_unknown_choice(f: Any) -> bool:
+    known = {str(choice[0]) for choice in f.choices or ()}
+    return any(value and str(value) not in known for value in f.raw_data)
+
+
 def translate_type_errors(form: Form) -> None:
-    """Replace WTForms' English parse errors ("Not a valid integer value.") with ours."""
+    """Replace WTForms' own parse errors ("Not a valid integer value.", "Not a valid
+    choice.") with ours, which say what to do in the page's language."""
     for f in form:
         if not f.errors or not f.raw_data:
             continue
-        if isinstance(f, DateTimeLocalField | DateField) and f.data is None:
+        if isinstance(f, SelectField | SelectMultipleField) and _has_unknown_choice(f):
+            f.errors = [CHOICE_ERROR]
+        elif isinstance(f, DateTimeLocalField) and f.data is None:
             f.errors = [DATETIME_ERROR]
+        elif isinstance(f, DateField) and f.data is None:
+            f.errors = [DATE_ERROR]
         elif isinstance(f, IntegerField) and f.data is None:
             f.errors = [NUMBER_ERROR]
         elif isinstance(f, FloatField) and f.data is None:
@@ -238,7 +254,9 @@ class SignupForm(FlaskForm):
         _l("Accessibility needs (optional)"),
         filters=[strip],
         validators=[max_length(1000)],
-        description=_l("For example: wheelchair, interpreter, induction loop. Only the organiser sees this."),
+        description=_l(
+            "For example: wheelchair, interpreter, induction loop. Only the organiser sees this."
+        ),
     )
     consent = BooleanField(
         _l("I agree that my details are used to handle this sign-up."),
@@ -278,11 +296,13 @@ class CancelActivityForm(FlaskForm):
 class FilterForm(Form):
     """The list filters, read from the query string (GET, no CSRF)."""
 
-    district = SelectField(_l("Major district"), validate_choice=True)
+    district = SelectField(_l("Major district"), default="", validate_choice=True)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    language = SelectField(_l("Language spoken"), validate_choice=True)
-    has_places = BooleanField(_l("Only activities with free places"))
+    language = SelectField(_l("Language spoken"), default="", validate_choice=True)
+    has_places = BooleanField(
+        _l("Only activities with free places"), false_values=(False, "false", "0", "")
+    )
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from participate.accounts.models import User
 from participate.activities.lifecycle import ACTIVITY_WORKFLOW, SignupWindow
@@ -69,6 +69,7 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
 
     workflow = ACTIVITY_WORKFLOW
     moderation_kind = "activity"
+    moderation_label = _l("Activity proposal")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title_fi: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -156,8 +157,19 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     def moderation_title(self) -> str:
         return self.title().text
 
+    @property
+    def language(self) -> str:
+        """The language of `moderation_title()` (the desk marks the heading with it)."""
+        return self.title().lang
+
     def moderation_link(self) -> tuple[str, dict[str, Any]]:
         return "activities.detail", {"activity_id": self.id}
+
+    @classmethod
+    def moderation_load_options(cls) -> list[Any]:
+        # selectinload, not joinedload: the workflow re-reads the row FOR UPDATE before a
+        # decision, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        return [selectinload(cls.author), selectinload(cls.district)]  # type: ignore[arg-type]
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.status}>"

@@ -145,9 +145,7 @@ def _check_details(details: ActivityDetails) -> None:
         and details.signup_closes_at
         and details.signup_opens_at >= details.signup_closes_at
     ):
-        raise InvalidActivity(
-            _l("Sign-up must open before it closes."), field="signup_opens_at"
-        )
+        raise InvalidActivity(_l("Sign-up must open before it closes."), field="signup_opens_at")
     if details.capacity is not None and details.capacity < 1:
         raise InvalidActivity(_l("Enter at least 1 place, or leave it empty."), field="capacity")
     if not 1 <= details.max_group_size <= MAX_GROUP_SIZE:
@@ -165,9 +163,7 @@ def _apply(activity: Activity, details: ActivityDetails) -> None:
     for lang in LANGS:
         setattr(activity, f"title_{lang}", (details.title.get(lang) or "").strip())
         setattr(activity, f"description_{lang}", (details.description.get(lang) or "").strip())
-        setattr(
-            activity, f"accessibility_{lang}", (details.accessibility.get(lang) or "").strip()
-        )
+        setattr(activity, f"accessibility_{lang}", (details.accessibility.get(lang) or "").strip())
     activity.organiser_kind = details.organiser_kind
     activity.organiser_name = details.organiser_name.strip()
     activity.organiser_contact = details.organiser_contact.strip()
@@ -243,9 +239,7 @@ def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:
         raise NotAllowed()
     note = note.strip()
     if not note:
-        raise DomainError(
-            _l("Write a short note. Participants will read it."), field="note"
-        )
+        raise DomainError(_l("Write a short note. Participants will read it."), field="note")
     activity = _lock(activity.id)
     if activity.is_cancelled:
         raise ActivityCancelled(_l("This activity is already cancelled."))
@@ -414,9 +408,7 @@ def sign_up(
     list. Raises SignupNotOpen, GroupTooLarge or AlreadySignedUp; nothing is written then."""
     now = now or utcnow()
     if not request.consent:
-        raise DomainError(
-            _l("Tick the box to accept how we handle your details."), field="consent"
-        )
+        raise DomainError(_l("Tick the box to accept how we handle your details."), field="consent")
     if request.language not in LANGS:
         raise DomainError(_l("Choose a language."))
     activity = _lock(activity.id)
@@ -434,14 +426,7 @@ def sign_up(
             field="people",
         )
     email = normalise_email(request.email)
-    duplicate = db.session.scalar(
-        sa.select(Signup.id).where(
-            Signup.activity_id == activity.id,
-            Signup.email == email,
-            Signup.status != SignupStatus.CANCELLED,
-        )
-    )
-    if duplicate is not None:
+    if _has_live_signup(activity.id, email):
         raise _already_signed_up()
 
     fits = activity.capacity is None or (
@@ -471,6 +456,19 @@ def sign_up(
     position = waiting_position(signup)
     _send_signup_email(activity, signup, token, position)
     return SignupResult(signup, token, position)
+
+
+def _has_live_signup(activity_id: int, email: str) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Signup.id).where(
+                Signup.activity_id == activity_id,
+                Signup.email == email,
+                Signup.status != SignupStatus.CANCELLED,
+            )
+        )
+        is not None
+    )
 
 
 def _already_signed_up() -> AlreadySignedUp:

@@ -50,9 +50,7 @@ def _get_or_404(councillor_id: int) -> Councillor:
 @bp.route("/admin/")
 @role_required(Role.ADMIN)
 def admin_index() -> str:
-    return render_template(
-        "councillors/admin/index.html", councillors=queries.list_councillors()
-    )
+    return render_template("councillors/admin/index.html", councillors=queries.list_councillors())
 
 
 @bp.route("/admin/new", methods=["GET", "POST"])
@@ -87,9 +85,7 @@ def admin_edit(councillor_id: int) -> str | Response | tuple[str, int]:
             flash(_("The details of %(name)s are saved.", name=councillor.full_name), "success")
             return redirect(url_for("councillors.admin_index"))
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "councillors/admin/form.html", form=form, councillor=councillor
-    ), status
+    return render_template("councillors/admin/form.html", form=form, councillor=councillor), status
 
 
 @bp.route("/admin/<int:councillor_id>/remove", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from participate.api import bp
 from participate.councillors import queries
 from participate.councillors.models import Councillor, Party
-from participate.councillors.views import parse_point
+from participate.councillors.queries import parse_point
 from participate.districts.models import District
 from participate.districts.queries import district_at, lookup_postal_code
 from participate.i18n.locale import LANGS
@@ -128,7 +128,8 @@ def lookup() -> Response | tuple[Response, int]:
                 "postal_code",
             )
         if result is None:
-            return _error(404, _("%(code)s is not an Espoo postal code.", code=args["postal_code"]))
+            code = args["postal_code"].strip()
+            return _error(404, _("%(code)s is not an Espoo postal code.", code=code))
         postal = result.postal_code
         return jsonify(
             {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ def _read_text(path: Path) -> str:
         raise LoadError(f"{path}: {exc.strerror or exc}") from exc
 
 
-def _check_header(header: list[str] | None) -> list[RowError]:
+def _check_header(header: Sequence[str] | None) -> list[RowError]:
     if not header:
         return [RowError(1, "the file is empty; the first line must be the header")]
     names = [name.strip() for name in header]
@@ -134,9 +135,7 @@ def _row_problems(
         languages = services.parse_languages(value["languages"])
     except ValueError as exc:
         if str(exc):
-            problems.append(
-                f"unknown language {str(exc)!r} (use {';'.join(SERVICE_LANGUAGES)})"
-            )
+            problems.append(f"unknown language {str(exc)!r} (use {';'.join(SERVICE_LANGUAGES)})")
         else:
             problems.append("the languages are missing (for example fi;sv)")
     role = value["role"].lower() or CouncillorRole.MEMBER.value

@@ -19,23 +19,24 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import folium
 import shapely
 import sqlalchemy as sa
+from branca.element import Figure
 from flask import Flask, current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from folium.elements import MacroElement
 from folium.features import GeoJsonPopup, GeoJsonTooltip
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
+from xstatic.pkg import leaflet as xstatic_leaflet
 
-from participate.councillors.assets import leaflet_url
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.councillors.queries import (
     MAP_CACHE_NAME,
@@ -46,7 +47,6 @@ from participate.councillors.queries import (
     list_districts_with_geometry,
 )
 from participate.districts.models import District
-from participate.extensions import db
 
 # Display geometry: coverage simplification keeps shared borders identical (no slivers), and
 # 4 decimals (≈11 m north-south) is finer than a pixel at the zoom levels we show.
@@ -56,7 +56,7 @@ CACHE_SIZE = 16
 NONCE_PLACEHOLDER = "<%csp-nonce%>"  # "<" never survives map_text(), so data cannot fake it
 
 # Seven fills that tell the districts apart, also for the common colour-vision deficiencies
-# (Okabe–Ito palette), with dark borders; by district code 1–7.
+# (the Okabe-Ito palette), with dark borders; indexed by district code 1-7.
 DISTRICT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
 BORDER_COLOUR = "#1b1b1b"
 
@@ -112,6 +112,19 @@ def display_geometries(districts: list[District]) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def mainland_bounds(geometries: list[dict[str, Any]]) -> list[list[float]]:
+    """[[south, west], [north, east]] of each district's largest part: the far islets of
+    Suur-Espoonlahti would otherwise shrink the whole city to a corner of the map."""
+    parts = []
+    for geometry in geometries:
+        polygon = shape(geometry)
+        if polygon.geom_type == "MultiPolygon":
+            polygon = max(polygon.geoms, key=lambda part: part.area)
+        parts.append(polygon)
+    west, south, east, north = shapely.total_bounds(parts)
+    return [[float(south), float(west)], [float(north), float(east)]]
 
 
 def popup_html(entry: DistrictCouncillors, lang: str) -> str:
@@ -219,7 +232,7 @@ def build_map(lang: str) -> MapParts:
             zoom_start=11,
             tiles=None,
             zoom_control=False,
-            control_scale=True,
+            zoom_snap=0.25,
         )
         # On the instance, not the class: add_js_link would change every map in the process.
         fmap.default_js = [("leaflet", leaflet_url("leaflet.js"))]
@@ -243,15 +256,16 @@ def build_map(lang: str) -> MapParts:
             folium.Marker(
                 [d.label_lat, d.label_lon],
                 icon=folium.DivIcon(
-                    html=_html('<span class="district-label-text">{name}</span>', name=d.name(lang)),
+                    html=_html(
+                        '<span class="district-label-text">{name}</span>', name=d.name(lang)
+                    ),
                     class_name="district-label",
                 ),
                 keyboard=False,
                 interactive=False,
             ).add_to(fmap)
         if features:
-            lons, lats = zip(*shapely.get_coordinates([shape(g) for g in geometries]), strict=True)
-            fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+            fmap.fit_bounds(mainland_bounds(geometries))
         _Registry(layer, _("Zoom in"), _("Zoom out")).add_to(fmap)
         return _split(fmap)
 
@@ -272,7 +286,7 @@ def _split(fmap: folium.Map) -> MapParts:
     The map's header sets `html, body {height: 100%}` and a viewport that blocks zooming
     (pitfalls.md); Folium's table styles are replaced by static/css/councillors.css.
     """
-    root = fmap.get_root()
+    root = cast(Figure, fmap.get_root())
     root.render()
     links = [
         child.render()
@@ -283,9 +297,33 @@ def _split(fmap: folium.Map) -> MapParts:
         if EXTERNAL_ASSET_RE.search(link):
             raise RuntimeError(f"the map would load an asset from another host: {link}")
     html = root.html.render()
-    script = root.script.render()
+    script = compact_script(root.script.render())
     head = "\n".join(links)
     return MapParts(head=head, html=html, script=script, size=len(head) + len(html) + len(script))
+
+
+def leaflet_url(filename: str) -> str:
+    # The version in the query string: a new XStatic-Leaflet is fetched despite browser caches.
+    return url_for("vendor.leaflet", filename=filename, v=xstatic_leaflet.VERSION)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def compact_script(script: str) -> str:
+    """Folium's script without its indentation, and the embedded GeoJSON without spaces.
+
+    Re-encoded with Jinja's htmlsafe_json_dumps (< > & ' as \\u escapes), as Folium does,
+    so the data still cannot close the <script> element. A third of the map's bytes.
+    """
+    parts, position = [], 0
+    while (found := script.find("_add({", position)) != -1:
+        start = found + len("_add(")
+        data, end = _DECODER.raw_decode(script, start)
+        parts += [script[position:start], htmlsafe_json_dumps(data, separators=(",", ":"))]
+        position = end
+    parts.append(script[position:])
+    return "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())
 
 
 # --- cache -----------------------------------------------------------------------------
@@ -345,10 +383,8 @@ def _changed(session: Session) -> bool:
 def bump(connection: sa.Connection, name: str = MAP_CACHE_NAME) -> str:
     """Give `name` a new token; the caches keyed on the old one are stale from the commit on."""
     token = uuid.uuid4().hex
-    table = CacheVersion.__table__
-    result = connection.execute(
-        sa.update(table).where(table.c.name == name).values(token=token)
-    )
+    table = cast(sa.Table, CacheVersion.__table__)
+    result = connection.execute(sa.update(table).where(table.c.name == name).values(token=token))
     if result.rowcount == 0:  # the migration inserts the row; tests empty the table
         connection.execute(sa.insert(table).values(name=name, token=token))
     return token

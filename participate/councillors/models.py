@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participate.db import Base, TimestampMixin
 from participate.districts.models import District
+from participate.i18n.content import Localized, pick
 
 # The languages a councillor can serve residents in; "other" covers every further language.
 SERVICE_LANGUAGES: tuple[str, ...] = ("fi", "sv", "en", "other")
@@ -114,9 +116,15 @@ class Councillor(TimestampMixin, Base):
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(";") if code]
 
-    @property
-    def language_labels(self) -> list[str]:
-        return [str(SERVICE_LANGUAGE_LABELS.get(code, code)) for code in self.language_codes]
+    def language_names(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """The languages by name; `names` saves translating them again for every councillor."""
+        if names is None:
+            names = {code: str(label) for code, label in SERVICE_LANGUAGE_LABELS.items()}
+        return [names.get(code, code) for code in self.language_codes]
+
+    def committees_in(self, lang: str) -> Localized:
+        """Committees in `lang`, or in another language with `is_fallback` set."""
+        return pick(self, "committees", lang)
 
     def __repr__(self) -> str:
         return f"<Councillor {self.id} {self.email}>"

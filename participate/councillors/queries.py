@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, noload
+from sqlalchemy.orm import joinedload, load_only, raiseload
 
 from participate.councillors.models import CacheVersion, Councillor, CouncillorRole, Party
 from participate.districts.models import District, PostalCode
@@ -68,7 +69,6 @@ def list_councillors(
     return sorted(db.session.scalars(query), key=councillor_sort_key)
 
 
-
 def list_district_summaries() -> list[District]:
     """The districts without their (large) geometry: for lists, menus and forms."""
     return list(
@@ -122,8 +122,21 @@ def list_postal_codes(district_id: int) -> list[PostalCode]:
     return list(
         db.session.scalars(
             sa.select(PostalCode)
-            .options(noload(PostalCode.district))
+            .options(raiseload(PostalCode.district))
             .where(PostalCode.district_id == district_id)
             .order_by(PostalCode.code)
         )
     )
+
+
+def parse_point(lat: str, lon: str) -> tuple[float, float] | None:
+    """(lat, lon) from query strings, or None when either is not a usable coordinate."""
+    try:
+        point = float(lat), float(lon)
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in point):
+        return None
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        return None
+    return point

@@ -127,7 +127,7 @@ def term_problem(value: str) -> str | None:
 
 
 def parse_languages(value: str) -> tuple[str, ...]:
-    """"fi;sv" or "fi, sv" → ("fi", "sv"); raises ValueError on an unknown or empty list."""
+    """Parse "fi;sv" or "fi, sv" into ("fi", "sv"); ValueError on an unknown or empty list."""
     codes: list[str] = []
     for part in re.split(r"[;,\s]+", value.strip().lower()):
         if not part:

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from participate.councillors import queries
 from participate.councillors.forms import FindDistrictForm, PartyFilterForm
 from participate.councillors.maps import cached_map, data_attribution
-from participate.councillors.models import Party
+from participate.councillors.models import SERVICE_LANGUAGE_LABELS, CouncillorRole, Party
+from participate.councillors.queries import parse_point
 from participate.districts.models import District, PostalCode
 from participate.districts.queries import district_at, lookup_postal_code
 from participate.i18n.content import current_lang
 
+# Shown beside committee text that exists only in another language (design.md: visible fallback).
+FALLBACK_LABELS = {
+    "fi": _l("Only available in Finnish"),
+    "sv": _l("Only available in Swedish"),
+    "en": _l("Only available in English"),
+}
+
 bp = Blueprint("councillors", __name__, url_prefix="/<any(fi,sv,en):lang_code>/councillors")
+
+
+def language_names() -> dict[str, str]:
+    """The service languages' names in the page's language, translated once per request."""
+    return {code: str(label) for code, label in SERVICE_LANGUAGE_LABELS.items()}
 
 
 @dataclass
@@ -29,19 +42,6 @@ class Lookup:
     choices: list[District] = field(default_factory=list)
     postal: PostalCode | None = None
     is_bad_request: bool = False
-
-
-def parse_point(lat: str, lon: str) -> tuple[float, float] | None:
-    """(lat, lon) from query strings, or None when either is not a usable coordinate."""
-    try:
-        point = float(lat), float(lon)
-    except ValueError:
-        return None
-    if not all(math.isfinite(v) for v in point):
-        return None
-    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
-        return None
-    return point
 
 
 def find_district(args: MultiDict[str, str], form: FindDistrictForm) -> Lookup:
@@ -59,8 +59,9 @@ def find_district(args: MultiDict[str, str], form: FindDistrictForm) -> Lookup:
     if result is None:
         return Lookup("postal_outside")
     if result.alternatives:
-        return Lookup("split", result.district, [result.district, *result.alternatives],
-                      result.postal_code)
+        return Lookup(
+            "split", result.district, [result.district, *result.alternatives], result.postal_code
+        )
     return Lookup("postal", result.district, postal=result.postal_code)
 
 
@@ -107,6 +108,7 @@ def index() -> tuple[str, int]:
         unknown_district=unknown_district,
         attribution=data_attribution(),
         total=len(councillors),
+        language_names=language_names(),
     ), 400 if bad else 200
 
 
@@ -119,6 +121,9 @@ def district(slug: str) -> str:
     return render_template(
         "councillors/district.html",
         district=found,
-        councillors=councillors,
+        members=[c for c in councillors if c.role == CouncillorRole.MEMBER],
+        deputies=[c for c in councillors if c.role == CouncillorRole.DEPUTY],
         postal_codes=queries.list_postal_codes(found.id),
+        fallback_labels=FALLBACK_LABELS,
+        language_names=language_names(),
     )

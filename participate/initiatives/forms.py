@@ -21,17 +21,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from participate.forms import NotBlank, max_length, optional_int, required, strip
 from participate.i18n.locale import LANG_AUTONYMS, LANGS
 from participate.initiatives.models import BODY_MAX, TITLE_MAX, AuthorDisplay
+from participate.initiatives.services import FROM_POINT
 
-# The district select: nothing chosen yet (filled in from the map point), or the whole city.
-FROM_POINT = ""
-WHOLE_CITY = "city"
 # Espoo lies within these bounds; anything further is surely a typing mistake.
 LAT_RANGE = (59.0, 61.0)
 LON_RANGE = (23.5, 26.0)
 
 
 def parse_coordinate(value: str | None) -> float | None:
-    """"60,18" (Finnish decimal comma) and "60.18" both work; "" is no value."""
+    """ "60,18" (Finnish decimal comma) and "60.18" both work; "" is no value."""
     if value is None or not str(value).strip():
         return None
     return float(str(value).strip().replace(",", ".").replace("\u2212", "-"))
@@ -132,6 +130,10 @@ class InitiativeForm(FlaskForm):
     @property
     def point(self) -> tuple[float | None, float | None]:
         return parse_coordinate(self.lat.data), parse_coordinate(self.lon.data)
+
+
+class SupportForm(FlaskForm):
+    """Support or withdraw: only the CSRF token; the button says which."""
 
 
 class FilterForm(Form):

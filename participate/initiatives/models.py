@@ -22,6 +22,8 @@ TITLE_MAX = 150
 BODY_MAX = 10_000
 ANSWER_MAX = 20_000
 DECISION_MAKER_MAX = 200
+# In forms, filters and open data: the initiative concerns the whole city, not one district.
+WHOLE_CITY = "city"
 
 # The 17 UN Sustainable Development Goals, by number (their official short names).
 SDG_GOALS: dict[int, Any] = {
@@ -167,9 +169,7 @@ class Support(Base):
     __table_args__ = (sa.UniqueConstraint("initiative_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("initiatives.id", ondelete="CASCADE")
-    )
+    initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -18,12 +18,17 @@ from sqlalchemy.orm import joinedload
 from participate.districts.models import District
 from participate.extensions import db
 from participate.initiatives.lifecycle import PUBLIC
-from participate.initiatives.models import SDG_GOALS, Initiative, InitiativeAnswer, Support, Theme
+from participate.initiatives.models import (
+    SDG_GOALS,
+    WHOLE_CITY,
+    Initiative,
+    Support,
+    Theme,
+)
 from participate.workflow.states import Status
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
-WHOLE_CITY = "city"  # the district filter value for initiatives about the whole city
 SORTS = ("newest", "supported")
 SEARCH_MAX = 200
 
@@ -31,6 +36,7 @@ LIST_OPTIONS = (
     joinedload(Initiative.theme),
     joinedload(Initiative.district),
     joinedload(Initiative.author),
+    joinedload(Initiative.answer),  # one-to-one: a LEFT JOIN, no extra rows
 )
 
 
@@ -107,18 +113,17 @@ _LIKE_ESCAPE = re.compile(r"([\\%_])")
 def search_condition(q: str) -> sa.ColumnElement[bool]:
     """Full-text search on PostgreSQL; every word as a substring elsewhere (SQLite).
 
-    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ websearch_to_tsquery(...)`.
+    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ websearch_to_tsquery(…)`.
     'simple' (no stemming) because an initiative may be in Finnish, Swedish or English and the
     query in another; websearch syntax gives "quoted phrases", `or` and `-excluded` words.
     The expression matches the GIN index `ix_initiatives_search` (migration 0003).
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        document = sa.func.to_tsvector(
-            sa.literal_column("'simple'::regconfig"),
-            sa.func.coalesce(Initiative.title, "") + " " + sa.func.coalesce(Initiative.body, ""),
-        )
-        query = sa.func.websearch_to_tsquery(sa.literal_column("'simple'::regconfig"), q)
-        return document.bool_op("@@")(query)
+        simple = sa.literal_column("'simple'::regconfig")
+        # Literal SQL, no bound parameters: the expression must equal the index's.
+        text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
+        query = sa.func.websearch_to_tsquery(simple, q)
+        return sa.func.to_tsvector(simple, text).bool_op("@@")(query)
     conditions = []
     for word in q.split():
         escaped = _LIKE_ESCAPE.sub(r"\\\1", word.strip('"'))
@@ -135,7 +140,7 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
 def public_select(filters: Filters) -> sa.Select[tuple[Initiative]]:
     """Public initiatives matching the filters, in the order asked for (no loader options)."""
     query = sa.select(Initiative).where(
-        Initiative.status.in_(filters.status and [filters.status] or PUBLIC)
+        Initiative.status.in_([filters.status] if filters.status else PUBLIC)
     )
     if filters.district == WHOLE_CITY:
         query = query.where(Initiative.district_id.is_(None))
@@ -186,16 +191,14 @@ def list_public_with_point(filters: Filters, *, limit: int = 1000) -> list[Initi
 def list_recent_public(*, limit: int = 50) -> list[Initiative]:
     """The newest public initiatives for the Atom feed, with their answers."""
     query = (
-        public_select(Filters())
-        .options(*LIST_OPTIONS, joinedload(Initiative.answer))
-        .limit(limit)
+        public_select(Filters()).options(*LIST_OPTIONS).limit(limit)
     )
     return list(db.session.scalars(query).unique())
 
 
 def list_all_public(filters: Filters) -> list[Initiative]:
     """Every public initiative matching the filters (the CSV export)."""
-    query = public_select(filters).options(*LIST_OPTIONS, joinedload(Initiative.answer))
+    query = public_select(filters).options(*LIST_OPTIONS)
     return list(db.session.scalars(query).unique())
 
 
@@ -204,7 +207,7 @@ def get_initiative(initiative_id: int) -> Initiative | None:
     query = (
         sa.select(Initiative)
         .where(Initiative.id == initiative_id)
-        .options(*LIST_OPTIONS, joinedload(Initiative.answer))
+        .options(*LIST_OPTIONS)
     )
     return db.session.scalars(query).unique().one_or_none()
 
@@ -212,16 +215,6 @@ def get_initiative(initiative_id: int) -> Initiative | None:
 def get_public_initiative(initiative_id: int) -> Initiative | None:
     initiative = get_initiative(initiative_id)
     return initiative if initiative is not None and initiative.status in PUBLIC else None
-
-
-def get_answers(initiatives: list[Initiative]) -> dict[int, InitiativeAnswer]:
-    ids = [i.id for i in initiatives]
-    if not ids:
-        return {}
-    rows = db.session.scalars(
-        sa.select(InitiativeAnswer).where(InitiativeAnswer.initiative_id.in_(ids))
-    )
-    return {row.initiative_id: row for row in rows}
 
 
 def has_supported(initiative_id: int, user_id: int) -> bool:
@@ -233,8 +226,10 @@ def has_supported(initiative_id: int, user_id: int) -> bool:
 
 def count_supports(initiative_id: int) -> int:
     """COUNT(*) of the support rows: the truth the stored `support_count` must equal."""
-    query = sa.select(sa.func.count()).select_from(Support).where(
-        Support.initiative_id == initiative_id
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Support)
+        .where(Support.initiative_id == initiative_id)
     )
     return int(db.session.scalar(query) or 0)
 

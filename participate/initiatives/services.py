@@ -32,6 +32,7 @@ from participate.initiatives.models import (
     DECISION_MAKER_MAX,
     SDG_GOALS,
     TITLE_MAX,
+    WHOLE_CITY,
     AuthorDisplay,
     Initiative,
     InitiativeAnswer,
@@ -43,6 +44,9 @@ from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
 from participate.workflow.services import apply_action
 from participate.workflow.states import Action, InvalidTransition, NotAllowed
+
+# The district choice "not chosen": take the district at the map point.
+FROM_POINT = ""
 
 
 class InvalidInitiative(DomainError):
@@ -70,7 +74,9 @@ class NotSupported(DomainError):
 
 class SupportClosed(DomainError):
     def __init__(self) -> None:
-        super().__init__(_l("Support can only be given or withdrawn while the initiative is published."))
+        super().__init__(
+            _l("Support can only be given or withdrawn while the initiative is published.")
+        )
 
 
 class InvalidAnswer(DomainError):
@@ -89,7 +95,8 @@ class InitiativeData:
     body: str
     language: str
     theme_id: int | None
-    district_id: int | None  # None: the whole city
+    # A district slug, WHOLE_CITY, or FROM_POINT ("": the district at the map point).
+    district: str
     lat: float | None = None
     lon: float | None = None
     goals: tuple[int, ...] = ()
@@ -110,8 +117,11 @@ def check_point(lat: float | None, lon: float | None) -> District | None:
     return district
 
 
-def validate(data: InitiativeData) -> None:
-    """The checks the form also makes, repeated here for every other way in."""
+def validate(data: InitiativeData) -> int | None:
+    """The checks the form also makes, repeated here for every other way in.
+
+    Returns the district id (None: the whole city).
+    """
     if not data.title.strip():
         raise InvalidInitiative(_l("Fill in this field."), field="title")
     if len(data.title.strip()) > TITLE_MAX:
@@ -121,19 +131,34 @@ def validate(data: InitiativeData) -> None:
     if not data.body.strip():
         raise InvalidInitiative(_l("Fill in this field."), field="body")
     if len(data.body.strip()) > BODY_MAX:
-        raise InvalidInitiative(_l("Use at most %(count)s characters.", count=BODY_MAX), field="body")
+        raise InvalidInitiative(
+            _l("Use at most %(count)s characters.", count=BODY_MAX), field="body"
+        )
     if data.language not in LANGS:
         raise InvalidInitiative(_l("Choose the language you wrote in."), field="language")
     theme = db.session.get(Theme, data.theme_id) if data.theme_id is not None else None
     if theme is None or not theme.is_active:
         raise InvalidInitiative(_l("Choose a theme from the list."), field="theme")
-    if data.district_id is not None and db.session.get(District, data.district_id) is None:
-        raise InvalidInitiative(_l("Choose a major district from the list."), field="district")
-    check_point(data.lat, data.lon)
+    at_point = check_point(data.lat, data.lon)
+    district_id: int | None = None
+    if data.district == FROM_POINT:
+        if at_point is None:
+            raise InvalidInitiative(
+                _l("Choose a major district or the whole city, or mark a point on the map."),
+                field="district",
+            )
+        district_id = at_point.id
+    elif data.district != WHOLE_CITY:
+        district_id = db.session.scalar(
+            sa.select(District.id).where(District.slug == data.district)
+        )
+        if district_id is None:
+            raise InvalidInitiative(_l("Choose a major district from the list."), field="district")
     if any(goal not in SDG_GOALS for goal in data.goals):
         raise InvalidInitiative(_l("Choose goals from the list."), field="goals")
     if data.author_display not in AuthorDisplay:
         raise InvalidInitiative(_l("Choose how your name is shown."), field="author_display")
+    return district_id
 
 
 def _check_author(actor: User) -> None:
@@ -154,7 +179,7 @@ def save_initiative(
         initiative.author_id != actor.id or initiative.status not in EDITABLE
     ):
         raise NotEditable()
-    validate(data)
+    district_id = validate(data)
     if submit and not actor.is_verified:
         raise NotVerified(
             _l("Verify your e-mail address before you send an initiative. Your draft is saved.")
@@ -166,7 +191,7 @@ def save_initiative(
     initiative.body = data.body.strip()
     initiative.language = data.language
     initiative.theme_id = data.theme_id  # type: ignore[assignment]
-    initiative.district_id = data.district_id
+    initiative.district_id = district_id
     initiative.lat, initiative.lon = data.lat, data.lon
     initiative.sdg_mask = goals_to_mask(data.goals)
     initiative.author_display = data.author_display
@@ -191,7 +216,9 @@ def submit_initiative(initiative: Initiative, *, actor: User) -> None:
         user=actor,
         title=initiative.title,
         first_time=first_time,
-        link=absolute_url("initiatives.detail", lang_code=actor.language, initiative_id=initiative.id),
+        link=absolute_url(
+            "initiatives.detail", lang_code=actor.language, initiative_id=initiative.id
+        ),
     )
 
 
@@ -246,9 +273,7 @@ def withdraw_support(initiative: Initiative, *, user: User) -> None:
     if initiative.status not in SUPPORTABLE:
         raise SupportClosed()
     deleted = db.session.execute(
-        sa.delete(Support).where(
-            Support.initiative_id == initiative.id, Support.user_id == user.id
-        )
+        sa.delete(Support).where(Support.initiative_id == initiative.id, Support.user_id == user.id)
     )
     if deleted.rowcount != 1:  # type: ignore[attr-defined]
         raise NotSupported()
@@ -294,7 +319,9 @@ def record_answer(initiative: Initiative, data: AnswerData, *, actor: User) -> I
     if data.decided_on is None:
         raise InvalidAnswer(_l("Give the date of the decision."), field="decided_on")
     if data.decided_on > today_in_helsinki():
-        raise InvalidAnswer(_l("The date of the decision cannot be in the future."), field="decided_on")
+        raise InvalidAnswer(
+            _l("The date of the decision cannot be in the future."), field="decided_on"
+        )
     answer = InitiativeAnswer(
         initiative_id=initiative.id,
         decision_maker=decision_maker,

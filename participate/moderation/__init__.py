@@ -8,3 +8,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from participate.moderation import audit  # noqa: F401  (append-only guard)
+    from participate.moderation.views import bp
+
+    app.register_blueprint(bp)

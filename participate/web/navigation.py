@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -22,6 +22,8 @@ MODERATOR_NAV = [
 def init_app(app: Flask) -> None:
     @app.context_processor
     def navigation() -> dict[str, Any]:
+        if not has_request_context():  # e-mails rendered by CLI commands and the outbox
+            return {"main_nav": [], "moderator_nav": []}
         section = request.path.strip("/").split("/")[1:2]
         items = [
             {"endpoint": endpoint, "label": label, "current": section == [prefix]}

@@ -23,11 +23,8 @@ _axe = Axe()
 
 
 def _format(violation: dict[str, Any]) -> str:
-    lines = [
-        f"{violation['id']} ({violation.get('impact') or 'no impact given'}): "
-        f"{violation['help']}",
-        f"  {violation['helpUrl']}",
-    ]
+    impact = violation.get("impact") or "no impact given"
+    lines = [f"{violation['id']} ({impact}): {violation['help']}", f"  {violation['helpUrl']}"]
     for node in violation["nodes"][:10]:
         target = " ".join(str(part) for part in node["target"])
         lines.append(f"  at {target}")

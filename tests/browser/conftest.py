@@ -6,7 +6,7 @@
 - `browser`: Debian's Chromium (/usr/bin/chromium) driven by Playwright's sync API. Missing
   Chromium is a failure, not a skip: CI must run these tests.
 - `new_page(**context_options)`: a page in a fresh browser context (own cookies), as many as a
-  test needs; `page` is the first one, 1280×900. Each context aborts every request that would
+  test needs; `page` is the first one, 1280x900. Each context aborts every request that would
   leave 127.0.0.1 and records it; the test fails if a blocked request was for anything but an
   image, if the console reports a Content-Security-Policy violation, if a script throws, or
   if the server answers 5xx. `browser_guard` holds what was recorded.
@@ -20,12 +20,11 @@ Every test here must be marked `@pytest.mark.browser`; `pytest -m browser` runs 
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -43,6 +42,10 @@ from playwright.sync_api import (
 from werkzeug.serving import make_server
 
 from participate.accounts.models import Role, User
+from participate.extensions import db
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path("/usr/bin/chromium")
 # pitfalls.md: we run as root (no sandbox), and in a closed network the background services
@@ -117,10 +120,29 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+def _buffered(app: WSGIApplication) -> WSGIApplication:
+    """Read each response whole and close it before werkzeug starts sending.
+
+    When the browser drops a connection (a context closed while the favicon loads), werkzeug's
+    server skips closing the response, and the unclosed static file becomes a ResourceWarning,
+    which `filterwarnings = error` turns into a random test's error. Test pages are small.
+    """
+
+    def buffered_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return buffered_app
+
+
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[str]:
     """The base URL of the app served on a free port of 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -129,6 +151,10 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        # Close the connections the server's threads opened, before garbage collection
+        # finds them open (a ResourceWarning with psycopg).
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +165,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not (CHROMIUM.exists() or shutil.which(str(CHROMIUM))):
+    if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium is missing at {CHROMIUM}: the browser tests cannot run. Install it with "
             "`apt-get install -y --no-install-recommends chromium` (CI's .ci/run does).",
@@ -168,7 +194,8 @@ def new_page(
 
     def route(route: Route) -> None:
         request = route.request
-        if urlsplit(request.url).hostname in LOOPBACK_HOSTS:
+        url = urlsplit(request.url)
+        if url.hostname in LOOPBACK_HOSTS or url.scheme in {"data", "blob"}:
             route.continue_()
         else:
             browser_guard.blocked.append((request.resource_type, request.url))
@@ -185,6 +212,7 @@ def new_page(
         context = browser.new_context(**options)
         contexts.append(context)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(2 * DEFAULT_TIMEOUT_MS)
         context.route("**/*", route)
         page = context.new_page()
         page.on("console", lambda message: browser_guard.console.append(message))
@@ -195,11 +223,13 @@ def new_page(
     yield make
     for context in contexts:
         context.close()
+    # Anything that happened after the test body (late requests, errors while closing).
+    browser_guard.check()
 
 
 @pytest.fixture
 def page(new_page: Callable[..., Page]) -> Page:
-    """A 1280×900 page whose relative `goto("/fi/")` goes to the live server."""
+    """A 1280x900 page whose relative `goto("/fi/")` goes to the live server."""
     return new_page()
 
 

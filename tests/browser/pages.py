@@ -11,6 +11,7 @@ and en. Each step waits for the page it leads to, so the next step can rely on i
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import Response as PageResponse
@@ -54,7 +55,7 @@ class Navigator:
 
     @property
     def path(self) -> str:
-        return "/" + self.page.url.split("/", 3)[3].split("?")[0]
+        return urlsplit(self.page.url).path
 
     def flashes(self) -> list[str]:
         return [text.strip() for text in self.page.locator(".flash").all_inner_texts()]

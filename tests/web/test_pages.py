@@ -111,3 +111,28 @@ def test_favicon_and_static_assets_are_served_locally(client):
     assert response.status_code == 200
     assert "--blue" in response.get_data(as_text=True)
     response.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("fi", "Meillä tapahtui virhe"),
+        ("sv", "Något gick fel hos oss"),
+        ("en", "Something went wrong on our side"),
+    ],
+)
+def test_500_page_rolls_back_and_speaks_the_language(app, client, monkeypatch, lang, heading):
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.view_functions, "web.privacy", broken)
+    monkeypatch.setitem(app.config, "RENDER_500_IN_TESTS", True)
+    soup = pages.get(client, f"/{lang}/privacy", status=500)
+    assert soup.h1.get_text(strip=True) == heading
+
+
+def test_400_page_for_a_form_without_its_csrf_token(client, csrf_enabled):
+    response = client.post("/sv/account/login", data={"email": "a@example.fi", "password": "x"})
+    assert response.status_code == 400
+    soup = pages.check_page(response.get_data(as_text=True), "sv")
+    assert "fel" in soup.h1.get_text().lower()

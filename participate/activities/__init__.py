@@ -1,0 +1,19 @@
+"""Neighbourhood activities: publish and propose, browse with a map, sign up with a waiting
+list, cancel through a private link, the organiser's participant list, the calendar file,
+the JSON API, and deleting participants' data after the activity."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from participate.activities import api  # noqa: F401  (routes on the shared /api/v1 blueprint)
+    from participate.activities.cli import cli
+    from participate.activities.views import bp, language_name
+
+    app.register_blueprint(bp)
+    # For the moderator's desk partials (templates/moderation/_*_activity.html).
+    app.jinja_env.filters["spoken_language"] = language_name
+    app.cli.add_command(cli)
+    app.jinja_env.globals.setdefault("profile_sections", []).append(
+        "activities/_profile_section.html"
+    )

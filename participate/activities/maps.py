@@ -1,0 +1,176 @@
+"""Maps of activities (Folium/Leaflet), as parts to place in our own page layout.
+
+Leaflet is served by the app itself (the shared static route for XStatic-Leaflet); Folium's
+default CDN links are replaced on the map instance. Only the links, the map's `<div>` and its
+script are used: the map's own header (a viewport that blocks zooming, `html, body` styles)
+is left out (pitfalls.md). The page wraps the script in `<script nonce=…>`.
+
+Safety: Folium puts tooltip text inside a JavaScript template literal and Leaflet inserts
+tooltips and popups as HTML, so every value is HTML-escaped and the backtick, `$` and
+backslash become character references (`map_text`). Popups are bound with a JSON string
+(`htmlsafe_json_dumps`), not through `folium.Popup`, which would also need jQuery.
+
+A rendered map is cached per language and content, so a busy list page does not render
+Folium on every request; the cache key is the data itself, so it is never stale.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import folium
+from flask import current_app, url_for
+from folium.elements import MacroElement
+from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
+
+from participate.activities.models import Activity
+from participate.i18n.formatting import local_datetime
+
+CENTRE = (60.205, 24.655)  # Espoo
+CACHE_SIZE = 64
+# The endpoints that serve XStatic-Leaflet (the councillors map added the route).
+LEAFLET_ENDPOINTS = ("leaflet.asset", "vendor.leaflet")
+EXTERNAL_ASSET_RE = re.compile(r'(?:src|href)="(?:[a-z]+:)?//')
+_JS_SPECIALS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def map_text(value: object) -> str:
+    """Inert in HTML, in JSON inside a script and in a JavaScript template literal."""
+    return str(escape(str(value))).translate(_JS_SPECIALS)
+
+
+def leaflet_url(filename: str) -> str:
+    for endpoint in LEAFLET_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, filename=filename)
+    raise RuntimeError("no route serves Leaflet (XStatic-Leaflet)")
+
+
+@dataclass(frozen=True)
+class MapParts:
+    head: Markup  # <link>/<script src> for Leaflet, same origin
+    html: Markup  # the map's <div class="folium-map">
+    script: Markup  # inline JavaScript; the template wraps it in <script nonce=…>
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+    title: str
+    when: str
+    place: str
+    url: str
+
+
+class _Popup(MacroElement):
+    """`marker.bindPopup(<html as a JSON string>)`: no jQuery, no template literal."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bindPopup({{ this.html_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "ActivityPopup"
+        self.html_json = htmlsafe_json_dumps(html)
+
+
+def _render(points: tuple[Point, ...], zoom: int) -> MapParts:
+    settings = current_app.config["SETTINGS"]
+    fmap = folium.Map(location=CENTRE, zoom_start=zoom, tiles=None, control_scale=True)
+    # On the instance: add_js_link would change the class-wide list for every map.
+    fmap.default_js = [("leaflet", leaflet_url("leaflet.js"))]
+    fmap.default_css = [("leaflet_css", leaflet_url("leaflet.css"))]
+    folium.TileLayer(tiles=settings.tile_url, attr=settings.tile_attribution).add_to(fmap)
+    for point in points:
+        marker = folium.Marker(
+            [point.lat, point.lon], tooltip=map_text(point.title), alt=point.title
+        )
+        popup = (
+            f'<a href="{map_text(point.url)}">{map_text(point.title)}</a><br>'
+            f"{map_text(point.when)}<br>{map_text(point.place)}"
+        )
+        _Popup(popup).add_to(marker)
+        marker.add_to(fmap)
+    if len(points) > 1:
+        lats = [p.lat for p in points]
+        lons = [p.lon for p in points]
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=15)
+    elif points:
+        fmap.location = [points[0].lat, points[0].lon]
+    root = fmap.get_root()
+    root.render()
+    links = [
+        child.render()
+        for child in root.header._children.values()
+        if isinstance(child, folium.elements.JavascriptLink | folium.elements.CssLink)
+    ]
+    for link in links:
+        if EXTERNAL_ASSET_RE.search(link):
+            raise RuntimeError(f"the map would load an asset from another host: {link}")
+    return MapParts(
+        head=Markup("\n".join(links)),  # noqa: S704 (Folium's links to our own URLs)
+        html=Markup(root.html.render()),  # noqa: S704 (the map's empty div)
+        script=Markup(root.script.render()),  # noqa: S704 (every value went through map_text)
+    )
+
+
+class MapCache:
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._entries: OrderedDict[tuple[object, ...], MapParts] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, points: tuple[Point, ...], zoom: int) -> MapParts:
+        key = (points, zoom, current_app.config["SETTINGS"].tile_url)
+        with self._lock:
+            parts = self._entries.get(key)
+            if parts is not None:
+                self._entries.move_to_end(key)
+                return parts
+        parts = _render(points, zoom)
+        with self._lock:
+            self._entries[key] = parts
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return parts
+
+
+_cache = MapCache()
+
+
+def _point(activity: Activity, lang: str) -> Point | None:
+    if activity.lat is None or activity.lon is None:
+        return None
+    return Point(
+        lat=activity.lat,
+        lon=activity.lon,
+        title=activity.title(lang).text,
+        when=local_datetime(activity.starts_at),
+        place=activity.place,
+        url=url_for("activities.detail", lang_code=lang, activity_id=activity.id),
+    )
+
+
+def activities_map(rows: Iterable[object], *, lang: str) -> MapParts | None:
+    """The list's map: one marker per activity that has a point; None when none has."""
+    points = tuple(
+        p
+        for p in (_point(row.activity, lang) for row in rows)
+        if p is not None  # type: ignore[attr-defined]
+    )
+    return _cache.get(points, zoom=11) if points else None
+
+
+def activity_map(activity: Activity, *, lang: str) -> MapParts | None:
+    point = _point(activity, lang)
+    return _cache.get((point,), zoom=15) if point else None

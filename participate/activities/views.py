@@ -1,0 +1,554 @@
+"""Activity pages: the list and archive (with a map), one activity with its sign-up form, the
+calendar file, proposing and editing, the organiser's participant list, and a participant's
+own sign-up behind a private link."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
+
+from participate.activities import maps, queries, services
+from participate.activities.calendar import activity_calendar
+from participate.activities.forms import (
+    ActivityForm,
+    CancelActivityForm,
+    CancelSignupForm,
+    FilterForm,
+    MessageForm,
+    ResendLinkForm,
+    SignupForm,
+    translate_type_errors,
+)
+from participate.activities.lifecycle import SignupWindow
+from participate.activities.models import Activity, Signup, SignupStatus
+from participate.activities.services import SPOKEN_LANGUAGES
+from participate.db import utcnow
+from participate.districts.queries import list_districts
+from participate.errors import DomainError
+from participate.extensions import db, limiter
+from participate.forms import show_domain_error
+from participate.i18n.content import current_lang
+from participate.workflow.states import Status
+
+bp = Blueprint("activities", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
+
+# Generous for a family signing up several activities, tight for a script.
+SIGNUP_LIMIT = "10 per minute;40 per hour"
+PROPOSE_LIMIT = "10 per hour"
+
+FALLBACK_NOTES = {
+    "fi": _l("Only available in Finnish"),
+    "sv": _l("Only available in Swedish"),
+    "en": _l("Only available in English"),
+}
+# Finnish Sign Language has no name in CLDR; the others come from Babel in the page's language.
+OWN_LANGUAGE_NAMES = {"fse": _l("Finnish Sign Language")}
+
+
+def language_name(code: str) -> str:
+    from babel import Locale
+
+    if code in OWN_LANGUAGE_NAMES:
+        return str(OWN_LANGUAGE_NAMES[code])
+    return str(Locale.parse(current_lang()).languages.get(code, code))
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as paragraphs: blank lines separate them, single line breaks stay."""
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.split("\n")))
+        for p in parts
+    )
+
+
+@bp.context_processor
+def activity_helpers() -> dict[str, Any]:
+    return {
+        "fallback_notes": FALLBACK_NOTES,
+        "language_name": language_name,
+        "paragraphs": paragraphs,
+        "Window": SignupWindow,
+        "Status": Status,
+        "SignupStatus": SignupStatus,
+        "can_manage": lambda activity: services.can_manage(current_user, activity),
+        "can_edit": lambda activity: services.can_edit(current_user, activity),
+    }
+
+
+def _district_choices(empty_label: str) -> list[tuple[Any, str]]:
+    lang = current_lang()
+    return [("", empty_label), *((d.slug, d.name(lang)) for d in list_districts())]
+
+
+def _visible_row(activity_id: int) -> queries.ActivityRow:
+    """Published activities for everyone; others only for their organiser and moderators."""
+    row = queries.get_activity_row(activity_id)
+    if row is None:
+        abort(404)
+    if row.activity.status != Status.PUBLISHED and not services.can_manage(
+        current_user, row.activity
+    ):
+        abort(404)
+    return row
+
+
+def _managed_row(activity_id: int) -> queries.ActivityRow:
+    row = queries.get_activity_row(activity_id)
+    if row is None:
+        abort(404)
+    if not services.can_manage(current_user, row.activity):
+        abort(403)
+    return row
+
+
+def _private(response: Any) -> Response:
+    """Pages with personal data: never cached, never indexed."""
+    response = current_app.make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# -- list, archive, map --------------------------------------------------------------------
+def _list_page(archive: bool) -> tuple[str, int]:
+    form = FilterForm(request.args)
+    form.district.choices = _district_choices(_("All districts"))
+    form.language.choices = [
+        ("", _("Any language")),
+        *((code, language_name(code)) for code in SPOKEN_LANGUAGES),
+    ]
+    valid = form.validate() if request.args else True
+    translate_type_errors(form)
+    filters = queries.ActivityFilters(archive=archive)
+    if valid:
+        filters = queries.ActivityFilters(
+            district=form.district.data or None,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            language=form.language.data or None,
+            has_places=bool(form.has_places.data),
+            archive=archive,
+        )
+    page = request.args.get("page", 1, type=int) or 1
+    result = queries.list_activities(filters, page=page)
+    activity_map = maps.activities_map(result.rows, lang=current_lang()) if not archive else None
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "activities/index.html",
+        form=form,
+        result=result,
+        filters=filters,
+        archive=archive,
+        activity_map=activity_map,
+        page_args=args,
+    ), (200 if valid else 400)
+
+
+@bp.route("/activities/")
+def index() -> tuple[str, int]:
+    return _list_page(archive=False)
+
+
+@bp.route("/activities/archive")
+def archive() -> tuple[str, int]:
+    return _list_page(archive=True)
+
+
+@bp.route("/activities/mine")
+@login_required
+def mine() -> str:
+    return render_template(
+        "activities/mine.html", activities=queries.list_own_activities(current_user.id)
+    )
+
+
+# -- one activity and signing up -----------------------------------------------------------
+@bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"])
+def detail(activity_id: int) -> Any:
+    row = _visible_row(activity_id)
+    form = SignupForm()
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data = current_user.display_name
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        signup_request = services.SignupRequest(
+            name=form.name.data,
+            email=form.email.data,
+            phone=form.phone.data or "",
+            people=form.people.data,
+            accessibility_needs=form.accessibility_needs.data or "",
+            consent=bool(form.consent.data),
+            language=current_lang(),
+            user_id=current_user.id if current_user.is_authenticated else None,
+        )
+        try:
+            result = services.sign_up(row.activity, signup_request)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            _flash_signed_up(result)
+            return redirect(url_for(".detail", activity_id=activity_id))
+    translate_type_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return _detail_page(row, form, status=status)
+
+
+def _flash_signed_up(result: services.SignupResult) -> None:
+    email = result.signup.email
+    if result.position is None:
+        flash(
+            _(
+                "You are signed up. We sent a confirmation to %(email)s with a link for "
+                "seeing or cancelling your sign-up.",
+                email=email,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            " ".join(
+                (
+                    _("The activity is full, so you are on the waiting list."),
+                    _("You are number %(position)s on the waiting list.", position=result.position),
+                    _(
+                        "We will e-mail %(email)s if you get a place. The e-mail we sent "
+                        "you has a link for cancelling.",
+                        email=email,
+                    ),
+                )
+            ),
+            "success",
+        )
+
+
+def _detail_page(
+    row: queries.ActivityRow,
+    form: SignupForm,
+    *,
+    resend_form: ResendLinkForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    activity = row.activity
+    form.people.description = _(
+        "Yourself included. At most %(count)s people per sign-up.", count=activity.max_group_size
+    )
+    return render_template(
+        "activities/detail.html",
+        row=row,
+        activity=activity,
+        form=form,
+        resend_form=resend_form or ResendLinkForm(prefix="resend"),
+        window=activity.signup_window(),
+        is_past=activity.is_past(),
+        activity_map=maps.activity_map(activity, lang=current_lang()),
+    ), status
+
+
+@bp.route("/activities/<int:activity_id>/resend-link", methods=["POST"])
+@limiter.limit("5 per hour")
+def resend_link(activity_id: int) -> Any:
+    row = _visible_row(activity_id)
+    form = ResendLinkForm(prefix="resend")
+    if not form.validate_on_submit():
+        translate_type_errors(form)
+        return _detail_page(row, SignupForm(formdata=None), resend_form=form, status=400)
+    services.resend_link(row.activity, form.email.data)
+    db.session.commit()
+    # The same answer either way: the page must not tell who has signed up.
+    flash(
+        _(
+            "If %(email)s is signed up for this activity, we sent a new link there. "
+            "Earlier links no longer work.",
+            email=form.email.data,
+        ),
+        "success",
+    )
+    return redirect(url_for(".detail", activity_id=activity_id))
+
+
+@bp.route("/activities/<int:activity_id>.ics")
+def calendar(activity_id: int) -> Response:
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.status != Status.PUBLISHED:
+        abort(404)
+    lang = current_lang()
+    url = url_for(".detail", activity_id=activity.id, _external=True)
+    body = activity_calendar(activity, lang=lang, url=url, host=urlsplit(url).hostname or "")
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="activity-{activity.id}.ics"',
+        },
+    )
+
+
+# -- proposing and editing -----------------------------------------------------------------
+def _activity_form(**kwargs: Any) -> ActivityForm:
+    form = ActivityForm(**kwargs)
+    form.district.choices = [
+        (None, _("Choose a district")),
+        *((d.id, d.name(current_lang())) for d in list_districts()),
+    ]
+    form.languages.choices = [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
+    return form
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(PROPOSE_LIMIT, methods=["POST"])
+def new() -> Any:
+    form = _activity_form()
+    if request.method == "GET":
+        form.languages.data = [current_lang()]
+    if form.validate_on_submit():
+        try:
+            if current_user.is_moderator:
+                activity = services.create_activity(form.details(), actor=current_user)
+            else:
+                activity = services.propose_activity(form.details(), author=current_user)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if activity.status == Status.PUBLISHED:
+                flash(_("The activity is published."), "success")
+            else:
+                flash(
+                    _(
+                        "Thank you! Your proposal is waiting for review. We will e-mail you "
+                        "when the city's development manager has checked it."
+                    ),
+                    "success",
+                )
+            return redirect(url_for(".detail", activity_id=activity.id))
+    translate_type_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("activities/form.html", form=form, activity=None), status
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(activity_id: int) -> Any:
+    row = queries.get_activity_row(activity_id)
+    if row is None:
+        abort(404)
+    activity = row.activity
+    if not services.can_edit(current_user, activity):
+        abort(403)
+    form = _activity_form()
+    if request.method == "GET":
+        form.fill_from(activity)
+    if form.validate_on_submit():
+        try:
+            services.update_activity(activity, form.details(), actor=current_user)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".detail", activity_id=activity_id))
+    translate_type_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("activities/form.html", form=form, activity=activity), status
+
+
+# -- the organiser's view ------------------------------------------------------------------
+def _participants_page(
+    row: queries.ActivityRow,
+    *,
+    message_form: MessageForm | None = None,
+    cancel_form: CancelActivityForm | None = None,
+    status: int = 200,
+) -> Response:
+    confirmed, waiting = queries.list_signups(row.activity.id)
+    html = render_template(
+        "activities/participants.html",
+        row=row,
+        activity=row.activity,
+        confirmed=confirmed,
+        waiting=waiting,
+        message_form=message_form or MessageForm(prefix="message"),
+        cancel_form=cancel_form or CancelActivityForm(prefix="cancel"),
+    )
+    return _private((html, status))
+
+
+@bp.route("/activities/<int:activity_id>/participants")
+@login_required
+def participants(activity_id: int) -> Response:
+    return _participants_page(_managed_row(activity_id))
+
+
+# Finnish Excel (Windows regional settings for Finland) uses the semicolon as its list
+# separator, because the comma is the decimal separator: a semicolon file opens in columns
+# on a double click. The BOM makes Excel read UTF-8, so ä, ö and å survive.
+CSV_DELIMITER = ";"
+CSV_BOM = "\ufeff"
+
+
+def _csv_cell(value: Any) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection, OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/activities/<int:activity_id>/participants.csv")
+@login_required
+def participants_csv(activity_id: int) -> Response:
+    row = _managed_row(activity_id)
+    confirmed, waiting = queries.list_signups(activity_id)
+    out = io.StringIO()
+    out.write(CSV_BOM)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Status"),
+            _("Position on the waiting list"),
+            _("Name"),
+            _("E-mail address"),
+            _("Telephone number"),
+            _("Number of people"),
+            _("Accessibility needs"),
+            _("Language"),
+            _("Signed up"),
+        ]
+    )
+    from participate.i18n.formatting import local_datetime
+
+    for position, signup in [(None, s) for s in confirmed] + list(enumerate(waiting, start=1)):
+        writer.writerow(
+            [
+                _csv_cell(signup.status.label),
+                position or "",
+                _csv_cell(signup.name),
+                _csv_cell(signup.email),
+                _csv_cell(signup.phone),
+                signup.people,
+                _csv_cell(signup.accessibility_needs),
+                signup.language,
+                local_datetime(signup.created_at),
+            ]
+        )
+    response = Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="activity-{row.activity.id}-participants.csv"'
+            )
+        },
+    )
+    response.charset = "utf-8"
+    return _private(response)
+
+
+@bp.route("/activities/<int:activity_id>/message", methods=["POST"])
+@login_required
+@limiter.limit("20 per hour")
+def message(activity_id: int) -> Response | BaseResponse:
+    row = _managed_row(activity_id)
+    form = MessageForm(prefix="message")
+    if form.validate_on_submit():
+        try:
+            sent = services.message_participants(
+                row.activity,
+                actor=current_user,
+                subject=form.subject.data,
+                body=form.body.data,
+                include_waiting=bool(form.include_waiting.data),
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Message sent to %(count)s people.", count=sent), "success")
+            return redirect(url_for(".participants", activity_id=activity_id))
+    return _participants_page(row, message_form=form, status=400)
+
+
+@bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
+@login_required
+def cancel(activity_id: int) -> Response | BaseResponse:
+    row = _managed_row(activity_id)
+    form = CancelActivityForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            told = services.cancel_activity(row.activity, actor=current_user, note=form.note.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("The activity is cancelled. We told %(count)s people by e-mail.", count=told),
+                "success",
+            )
+            return redirect(url_for(".detail", activity_id=activity_id))
+    return _participants_page(row, cancel_form=form, status=400)
+
+
+# -- a participant's own sign-up (private link) ---------------------------------------------
+def _signup_or_404(token: str) -> Signup:
+    signup = services.get_signup_by_token(token)
+    if signup is None:
+        html = render_template("activities/link_problem.html")
+        abort(_private((html, 404)))
+    return signup
+
+
+def _signup_page(signup: Signup, form: CancelSignupForm, status: int = 200) -> Response:
+    row = queries.get_activity_row(signup.activity_id)
+    if row is None:  # cannot happen: the foreign key guarantees the activity
+        abort(404)
+    html = render_template(
+        "activities/signup.html",
+        signup=signup,
+        row=row,
+        activity=row.activity,
+        position=services.waiting_position(signup),
+        form=form,
+        can_cancel=signup.is_live and row.activity.starts_at > utcnow(),
+    )
+    return _private((html, status))
+
+
+@bp.route("/signups/<token>", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"])
+def signup(token: str) -> Response | BaseResponse:
+    record = _signup_or_404(token)
+    form = CancelSignupForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_signup(record)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your sign-up is cancelled. We sent you a confirmation."), "success")
+            return redirect(url_for(".signup", token=token))
+        return _signup_page(record, form, status=400)
+    if request.method == "POST":
+        return _signup_page(record, form, status=400)
+    return _signup_page(record, form)

@@ -1,0 +1,192 @@
+"""Public initiatives as open data: JSON records, an Atom feed, CSV.
+
+Only what the public pages show goes out: no e-mail addresses, no supporters' names, no
+drafts, nothing submitted, rejected or hidden (the queries give only public statuses, and
+`public_record` refuses anything else as a second line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from flask_babel import gettext as _
+
+from participate.db import utcnow
+from participate.i18n.locale import LANGS
+from participate.initiatives.lifecycle import PUBLIC
+from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
+from participate.initiatives.text import excerpt
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
+    """One public initiative as JSON (theme, district, author and answer loaded)."""
+    if initiative.status not in PUBLIC:
+        raise ValueError(f"initiative {initiative.id} is not public")
+    district = initiative.district
+    answer = initiative.answer
+    return {
+        "id": initiative.id,
+        "url": url,
+        "title": initiative.title,
+        "body": initiative.body,
+        "language": initiative.language,
+        "status": initiative.status.value,
+        "theme": {
+            "slug": initiative.theme.slug,
+            "name": {lang: initiative.theme.name(lang).text for lang in LANGS},
+        },
+        "district": (
+            {"slug": district.slug, "name": {lang: district.name(lang) for lang in LANGS}}
+            if district
+            else WHOLE_CITY
+        ),
+        "point": ({"lat": initiative.lat, "lon": initiative.lon} if initiative.has_point else None),
+        "sdg_goals": initiative.goals,
+        "author": initiative.public_author(),
+        "support_count": initiative.support_count,
+        "threshold_reached_at": _iso(initiative.threshold_reached_at),
+        "submitted_at": _iso(initiative.first_submitted_at),
+        "published_at": _iso(initiative.published_at),
+        "status_changed_at": _iso(initiative.status_changed_at),
+        "answer": (
+            {
+                "text": {lang: getattr(answer, f"body_{lang}") or None for lang in LANGS},
+                "decision_maker": answer.decision_maker,
+                "decided_on": answer.decided_on.isoformat(),
+            }
+            if answer is not None
+            else None
+        ),
+    }
+
+
+def atom_feed(
+    initiatives: Iterable[Initiative],
+    *,
+    lang: str,
+    feed_url: str,
+    page_url: str,
+    entry_url: Any,
+) -> bytes:
+    """A valid Atom 1.0 document (RFC 4287); `entry_url(initiative)` gives each entry's link."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    items = list(initiatives)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
+    sub(feed, "id", feed_url)
+    title_parts = (_("Initiatives"), _("Participate"), _("City of Espoo"))
+    sub(feed, "title", " \u2013 ".join(title_parts))  # the same as the pages' <title>
+    sub(feed, "subtitle", _("Initiatives published by residents of Espoo"))
+    updated = max((i.status_changed_at for i in items), default=None) or utcnow()
+    sub(feed, "updated", updated.isoformat())
+    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    author = sub(feed, "author")
+    sub(author, "name", _("City of Espoo"))
+    for initiative in items:
+        url = entry_url(initiative)
+        entry = sub(feed, "entry")
+        sub(entry, "id", url)
+        sub(entry, "title", initiative.title, **{XML_LANG: initiative.language})
+        sub(entry, "updated", initiative.status_changed_at.isoformat())
+        if initiative.published_at:
+            sub(entry, "published", initiative.published_at.isoformat())
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        entry_author = sub(entry, "author")
+        sub(entry_author, "name", initiative.public_author())
+        sub(
+            entry,
+            "category",
+            term=initiative.theme.slug,
+            label=initiative.theme.name(lang).text,
+        )
+        sub(entry, "summary", excerpt(initiative.body, 300), **{XML_LANG: initiative.language})
+        sub(entry, "content", initiative.body, type="text", **{XML_LANG: initiative.language})
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) -> str:
+    """UTF-8 text with a byte-order mark (Excel opens ä and å right), one row per initiative."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "id",
+            "url",
+            "title",
+            "language",
+            "status",
+            "theme",
+            "district",
+            "lat",
+            "lon",
+            "sdg_goals",
+            "author",
+            "support_count",
+            "published_at",
+            "status_changed_at",
+            "answer_decided_on",
+            "answer_decision_maker",
+            "body",
+        ]
+    )
+    for initiative in initiatives:
+        answer = initiative.answer
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    initiative.id,
+                    entry_url(initiative),
+                    initiative.title,
+                    initiative.language,
+                    initiative.status.value,
+                    initiative.theme.name(lang).text,
+                    initiative.district.name(lang) if initiative.district else WHOLE_CITY,
+                    initiative.lat if initiative.lat is not None else "",
+                    initiative.lon if initiative.lon is not None else "",
+                    " ".join(str(goal) for goal in initiative.goals),
+                    initiative.public_author(),
+                    initiative.support_count,
+                    _iso(initiative.published_at) or "",
+                    _iso(initiative.status_changed_at) or "",
+                    answer.decided_on.isoformat() if answer else "",
+                    answer.decision_maker if answer else "",
+                    initiative.body,
+                )
+            ]
+        )
+    return out.getvalue()
+
+
+def goal_names() -> dict[int, str]:
+    return {number: str(name) for number, name in SDG_GOALS.items()}

@@ -1,0 +1,387 @@
+"""Initiative pages under /<lang>/initiatives/: list, map, detail, write, support, open data."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from participate.districts.queries import district_at, list_districts
+from participate.errors import DomainError
+from participate.extensions import db, limiter
+from participate.forms import show_domain_error
+from participate.i18n.content import current_lang
+from participate.initiatives import opendata, queries, services
+from participate.initiatives.forms import (
+    FilterForm,
+    InitiativeForm,
+    SupportForm,
+    author_display_choices,
+    parse_coordinate,
+)
+from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
+from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
+from participate.initiatives.text import excerpt, format_body
+from participate.workflow.services import list_transitions
+from participate.workflow.states import Action, Status
+
+bp = Blueprint("initiatives", __name__, url_prefix="/<any(fi,sv,en):lang_code>/initiatives")
+
+SUBMIT_LIMIT = "20 per hour"
+SUPPORT_LIMIT = "30 per minute"
+
+LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
+
+
+@bp.app_template_filter("paragraphs")
+def paragraphs_filter(text: str) -> Markup:
+    """Resident- or city-written plain text as safe paragraphs with links."""
+    return format_body(text or "")
+
+
+@bp.app_template_filter("excerpt")
+def excerpt_filter(text: str, length: int = 240) -> str:
+    return excerpt(text or "", length)
+
+
+@bp.app_template_filter("language_name")
+def language_name_filter(code: str) -> str:
+    """The name of a language in the page's (or e-mail's) language: "Finnish", "finska"."""
+    return str(LANGUAGE_NAMES.get(code, code))
+
+
+def _get_visible(initiative_id: int) -> Initiative:
+    """The initiative if this person may see it; 404 otherwise (existence does not leak)."""
+    initiative = queries.get_initiative(initiative_id)
+    if initiative is None or not is_visible_to(initiative, current_user):
+        abort(404)
+    return initiative
+
+
+def _map_settings() -> dict[str, str]:
+    """What the map script needs: the tile server and its attribution (configuration)."""
+    settings = current_app.config["SETTINGS"]
+    return {"tiles": settings.tile_url, "attribution": settings.tile_attribution}
+
+
+# Browse ------------------------------------------------------------------------------------
+
+
+def _filter_form(filters: queries.Filters) -> FilterForm:
+    lang = current_lang()
+    form = FilterForm(
+        data={
+            "q": filters.q,
+            "district": filters.district or "",
+            "theme": filters.theme or "",
+            "status": filters.status.value if filters.status else "",
+            "sdg": str(filters.sdg or ""),
+            "sort": filters.sort,
+        }
+    )
+    form.district.choices = [
+        ("", _("All districts")),
+        (WHOLE_CITY, _("Whole city")),
+        *((d.slug, d.name(lang)) for d in list_districts()),
+    ]
+    form.theme.choices = [
+        ("", _("All themes")),
+        *((t.slug, t.name(lang).text) for t in queries.list_themes()),
+    ]
+    form.status.choices = [
+        ("", _("All public statuses")),
+        *(
+            (status.value, status.label)
+            for status in (Status.PUBLISHED, Status.ANSWERED, Status.CLOSED)
+        ),
+    ]
+    form.sdg.choices = [
+        ("", _("All goals")),
+        *((str(number), f"{number}. {name}") for number, name in SDG_GOALS.items()),
+    ]
+    return form
+
+
+@bp.route("/")
+def index() -> str:
+    filters = queries.parse_filters(request.args)
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = queries.list_public(filters, page=max(page, 1))
+    return render_template(
+        "initiatives/index.html",
+        pagination=pagination,
+        filters=filters,
+        form=_filter_form(filters),
+        threshold=services.support_threshold(),
+    )
+
+
+@bp.route("/map")
+def map_view() -> str:
+    filters = queries.parse_filters(request.args)
+    initiatives = queries.list_public_with_point(filters)
+    points = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "lang": i.language,
+            "lat": i.lat,
+            "lon": i.lon,
+            "url": url_for(".detail", initiative_id=i.id),
+            "status": i.status.label,
+        }
+        for i in initiatives
+    ]
+    return render_template(
+        "initiatives/map.html",
+        initiatives=initiatives,
+        points=points,
+        filters=filters,
+        form=_filter_form(filters),
+        map_settings=_map_settings(),
+    )
+
+
+@bp.route("/<int:initiative_id>")
+def detail(initiative_id: int) -> str:
+    initiative = _get_visible(initiative_id)
+    is_author = current_user.is_authenticated and current_user.id == initiative.author_id
+    is_moderator = current_user.is_authenticated and current_user.is_moderator
+    supported = current_user.is_authenticated and queries.has_supported(
+        initiative.id, current_user.id
+    )
+    history = list_transitions(initiative.moderation_kind, initiative.id)
+    return render_template(
+        "initiatives/detail.html",
+        initiative=initiative,
+        history=history,
+        show_reasons=is_author or is_moderator,
+        is_author=is_author,
+        is_moderator=is_moderator,
+        can_edit=can_edit(initiative, current_user),
+        supported=supported,
+        support_form=SupportForm(),
+        threshold=services.support_threshold(),
+        map_settings=_map_settings(),
+        goal_names=SDG_GOALS,
+        Status=Status,
+    )
+
+
+@bp.route("/mine")
+@login_required
+def mine() -> str:
+    return render_template(
+        "initiatives/mine.html",
+        own=queries.list_by_author(current_user.id),
+        supported=queries.list_supported_by(current_user.id),
+        editable={Status.DRAFT, Status.CHANGES_REQUESTED},
+    )
+
+
+# Write -------------------------------------------------------------------------------------
+
+
+def _initiative_form(initiative: Initiative | None = None) -> InitiativeForm:
+    lang = current_lang()
+    form = InitiativeForm(obj=None)
+    form.theme.choices = [
+        (None, _("Choose a theme")),
+        *((t.id, t.name(lang).text) for t in queries.list_themes()),
+    ]
+    form.district.choices = [
+        (services.FROM_POINT, _("Choose, or mark a point on the map")),
+        (WHOLE_CITY, _("Whole city")),
+        *((d.slug, d.name(lang)) for d in list_districts()),
+    ]
+    form.goals.choices = [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()]
+    home = current_user.home_district
+    form.author_display.choices = author_display_choices(
+        current_user.display_name, home.name(lang) if home else None
+    )
+    if request.method == "GET":
+        if initiative is None:
+            form.language.data = lang
+            form.author_display.data = AuthorDisplay.NAME.value
+        else:
+            form.title.data = initiative.title
+            form.body.data = initiative.body
+            form.theme.data = initiative.theme_id
+            form.district.data = initiative.district.slug if initiative.district else WHOLE_CITY
+            form.lat.data = "" if initiative.lat is None else f"{initiative.lat:.6f}"
+            form.lon.data = "" if initiative.lon is None else f"{initiative.lon:.6f}"
+            form.goals.data = initiative.goals
+            form.language.data = initiative.language
+            form.author_display.data = initiative.author_display.value
+    return form
+
+
+def _data_from(form: InitiativeForm) -> services.InitiativeData:
+    lat, lon = form.point
+    return services.InitiativeData(
+        title=form.title.data or "",
+        body=form.body.data or "",
+        language=form.language.data or "",
+        theme_id=form.theme.data,
+        district=form.district.data or services.FROM_POINT,
+        lat=lat,
+        lon=lon,
+        goals=tuple(form.goals.data or ()),
+        author_display=AuthorDisplay(form.author_display.data),
+    )
+
+
+def _write(form: InitiativeForm, initiative: Initiative | None) -> str | BaseResponse:
+    """Preview, save or send: the one handler behind /new and /<id>/edit."""
+    intent = request.form.get("intent", "save")
+    preview = None
+    if form.validate_on_submit():
+        if intent == "preview":
+            preview = {"title": form.title.data, "body": format_body(form.body.data or "")}
+        else:
+            try:
+                initiative = services.save_initiative(
+                    _data_from(form),
+                    actor=current_user,
+                    initiative=initiative,
+                    submit=intent == "submit",
+                )
+            except DomainError as error:
+                show_domain_error(form, error)
+                if isinstance(error, services.NotVerified) and initiative is not None:
+                    db.session.commit()  # the draft is kept, as the message says
+            else:
+                db.session.commit()
+                if intent == "submit":
+                    flash(_("Thank you! Your initiative is sent for review."), "success")
+                    return redirect(url_for(".detail", initiative_id=initiative.id))
+                flash(_("Your draft is saved. Only you can see it."), "success")
+                return redirect(url_for(".edit", initiative_id=initiative.id))
+    changes_note = None
+    if initiative is not None and initiative.status == Status.CHANGES_REQUESTED:
+        returned = [
+            t
+            for t in list_transitions("initiative", initiative.id)
+            if t.action == Action.REQUEST_CHANGES
+        ]
+        changes_note = returned[-1].reason if returned else None
+    status = 400 if request.method == "POST" and preview is None else 200
+    return render_template(
+        "initiatives/form.html",
+        form=form,
+        initiative=initiative,
+        preview=preview,
+        changes_note=changes_note,
+        map_settings=_map_settings(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def new() -> str | BaseResponse:
+    return _write(_initiative_form(), None)
+
+
+@bp.route("/<int:initiative_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def edit(initiative_id: int) -> str | BaseResponse:
+    initiative = _get_visible(initiative_id)
+    if not can_edit(initiative, current_user):
+        if current_user.id != initiative.author_id:
+            abort(404 if initiative.status not in PUBLIC else 403)
+        flash(_("This initiative can no longer be changed."), "error")
+        return redirect(url_for(".detail", initiative_id=initiative.id))
+    return _write(_initiative_form(initiative), initiative)
+
+
+@bp.route("/district-at")
+def district_at_point() -> Response:
+    """The major district at ?lat=&lon= (the map picker fills the select with it)."""
+    try:
+        lat = parse_coordinate(request.args.get("lat"))
+        lon = parse_coordinate(request.args.get("lon"))
+    except ValueError:
+        lat = lon = None
+    if lat is None or lon is None:
+        return jsonify(error=_("Give lat and lon as numbers.")), 400  # type: ignore[return-value]
+    district = district_at(lat, lon)
+    if district is None:
+        return jsonify(district=None, name=None, message=_("The point is outside Espoo."))
+    return jsonify(district=district.slug, name=district.name(current_lang()))
+
+
+# Support -----------------------------------------------------------------------------------
+
+
+@bp.route("/<int:initiative_id>/support", methods=["POST"])
+@login_required
+@limiter.limit(SUPPORT_LIMIT)
+def support(initiative_id: int) -> BaseResponse:
+    initiative = _get_visible(initiative_id)
+    if not SupportForm().validate_on_submit():
+        abort(400)
+    withdraw = request.form.get("intent") == "withdraw"
+    try:
+        if withdraw:
+            services.withdraw_support(initiative, user=current_user)
+        else:
+            services.add_support(initiative, user=current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if withdraw:
+            flash(_("Your support is withdrawn."), "success")
+        else:
+            flash(_("Thank you for your support!"), "success")
+    return redirect(url_for(".detail", initiative_id=initiative.id, _anchor="support"))
+
+
+# Open data ---------------------------------------------------------------------------------
+
+
+def _entry_url(initiative: Initiative) -> str:
+    return url_for(".detail", initiative_id=initiative.id, _external=True)
+
+
+@bp.route("/feed.atom")
+def feed() -> Response:
+    body = opendata.atom_feed(
+        queries.list_recent_public(),
+        lang=current_lang(),
+        feed_url=url_for(".feed", _external=True),
+        page_url=url_for(".index", _external=True),
+        entry_url=_entry_url,
+    )
+    return Response(
+        body, mimetype="application/atom+xml", content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+@bp.route("/export.csv")
+def export_csv() -> Response:
+    filters = queries.parse_filters(request.args)
+    body = opendata.csv_export(
+        queries.list_all_public(filters), lang=current_lang(), entry_url=_entry_url
+    )
+    return Response(
+        body.encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="initiatives.csv"'},
+    )

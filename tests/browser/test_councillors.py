@@ -1,0 +1,309 @@
+"""The councillor map in a real browser, in fi, sv and en: the districts on the map, clicking
+one, postal code 02100, the keyboard path through the list, location, escaping, axe, and no
+script or style from another host (the `page` fixture also fails on CSP violations).
+
+Tiles point at a local path that answers 404 (tests/conftest.py): every test here also shows
+that the districts and the list work when tiles cannot load."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from tests import factories
+from tests.browser.axe import assert_accessible
+from tests.browser.pages import Navigator
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("fi", "sv", "en")
+TAPIOLA = {"fi": "Suur-Tapiola", "sv": "Stor-Hagalund", "en": "Greater Tapiola"}
+XSS_FIRST = "<img src=x onerror=alert(1)>"
+XSS_LAST = "${alert(1)}"
+
+
+class CouncillorMap(Navigator):
+    """The map page, driven by ids, data attributes and positions (never by visible text)."""
+
+    def open_map(self, query: str = "") -> None:
+        self.open(f"councillors/{query}")
+        self.wait_for_map()
+
+    def wait_for_map(self) -> None:
+        expect(self.page.locator(".folium-map path.leaflet-interactive")).to_have_count(7)
+
+    def point_of(self, lat: float, lon: float) -> tuple[float, float]:
+        """Where a place is on the screen (Leaflet's own projection), map scrolled into view."""
+        x, y = self.page.evaluate(
+            """([lat, lon]) => {
+                const m = window.participateMap.map;
+                m.getContainer().scrollIntoView({block: "center"});
+                const p = m.latLngToContainerPoint([lat, lon]);
+                const r = m.getContainer().getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y];
+            }""",
+            [lat, lon],
+        )
+        return x, y
+
+    def find_postal_code(self, code: str) -> None:
+        self.page.fill("#postal_code", code)
+        self.submit_form_of("#postal_code")
+        self.wait_for_map()
+
+    @property
+    def panel(self):
+        return self.page.locator("#district-panel")
+
+
+@pytest.fixture
+def council(app: Flask) -> None:
+    with app.app_context():
+        factories.create_councillor(
+            first_name="Aino", last_name="Aaltonen", party="KOK", district="suur-tapiola"
+        )
+        factories.create_councillor(
+            first_name="Björn", last_name="Ekholm", party="RKP", district="suur-tapiola"
+        )
+        factories.create_councillor(
+            first_name="Priya", last_name="Nair", party="VIHR", district="suur-leppavaara"
+        )
+        factories.create_councillor(
+            first_name="Veikko", last_name="Salmi", party="SDP", district="pohjois-espoo"
+        )
+
+
+@pytest.fixture
+def label_points(app: Flask) -> dict[str, tuple[float, float]]:
+    with app.app_context():
+        return {
+            slug: (d.label_lat, d.label_lon)
+            for slug in ("suur-tapiola", "suur-leppavaara", "pohjois-espoo")
+            for d in [factories.district(slug)]
+        }
+
+
+def click_label_point(nav: CouncillorMap, point: tuple[float, float]) -> None:
+    nav.page.mouse.click(*nav.point_of(*point))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_map_shows_the_districts_and_a_click_shows_councillors(
+    page: Page, council: None, label_points, lang: str
+) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    labels = page.locator(".district-label-text")
+    expect(labels).to_have_count(7)
+    expect(labels.filter(has_text=TAPIOLA[lang])).to_have_count(1)
+    expect(nav.panel).to_have_attribute("data-selected", "")
+
+    click_label_point(nav, label_points["suur-tapiola"])
+    expect(nav.panel).to_have_attribute("data-selected", "suur-tapiola")
+    expect(nav.panel.locator("h2")).to_have_text(TAPIOLA[lang])
+    expect(nav.panel).to_contain_text("Aino Aaltonen")
+    expect(nav.panel).to_contain_text("Björn Ekholm")
+    expect(nav.panel).not_to_contain_text("Priya Nair")
+    # the popup lists them too, with the party
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Aino Aaltonen")
+    expect(popup).to_contain_text(TAPIOLA[lang])
+    assert "district=suur-tapiola" in page.url
+    expect(page.locator("#map-status")).to_contain_text(TAPIOLA[lang])
+
+    page.locator(".leaflet-popup-close-button").click()  # the popup covers the neighbour
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    click_label_point(nav, label_points["suur-leppavaara"])
+    expect(nav.panel).to_have_attribute("data-selected", "suur-leppavaara")
+    expect(nav.panel).to_contain_text("Priya Nair")
+    assert_accessible(page, f"map with a district and its popup open ({lang})")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_postal_code_02100_leads_to_tapiola(page: Page, council: None, lang: str) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    nav.find_postal_code("02100")
+    expect(nav.panel).to_have_attribute("data-selected", "suur-tapiola")
+    expect(nav.panel.locator("h2")).to_have_text(TAPIOLA[lang])
+    expect(nav.panel).to_contain_text("Aino Aaltonen")
+    expect(page.locator("#lookup-result")).to_contain_text("02100")
+    # the map highlights the district the server chose
+    weight = page.evaluate(
+        """() => {
+            let w = null;
+            window.participateMap.districts.eachLayer((layer) => {
+                if (layer.feature.properties.slug === "suur-tapiola") w = layer.options.weight;
+            });
+            return w;
+        }"""
+    )
+    assert weight == 5
+    assert_accessible(page, f"postal code result ({lang})")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bad_and_split_postal_codes(page: Page, lang: str) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    nav.page.fill("#postal_code", "abc")
+    with page.expect_navigation():
+        page.locator("form:has(#postal_code) button[type=submit]").click()
+    expect(nav.error_summary()).to_be_visible()
+    expect(page.locator("#postal_code")).to_have_value("abc")
+    assert_accessible(page, f"malformed postal code ({lang})")
+
+    nav.find_postal_code("02750")
+    choices = page.locator("#lookup-result .district-choices a")
+    expect(choices).to_have_count(4)
+    with page.expect_navigation():
+        choices.nth(2).click()
+    nav.wait_for_map()
+    expect(nav.panel).not_to_have_attribute("data-selected", "")
+    assert_accessible(page, f"split postal code ({lang})")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_everything_on_the_map_is_reachable_by_keyboard_in_the_list(
+    page: Page, council: None, lang: str
+) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    reached: set[str] = set()
+    mailto: set[str] = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                return {select: el.getAttribute("data-select-district"),
+                        href: el.getAttribute("href") || "",
+                        footer: !!el.closest("footer")};
+            }"""
+        )
+        if focused is None or focused["footer"]:
+            break
+        if focused["select"]:
+            reached.add(focused["select"])
+        if focused["href"].startswith("mailto:"):
+            mailto.add(focused["href"])
+    assert len(reached) == 7, f"districts reached by Tab: {sorted(reached)}"
+    assert len(mailto) == 4, f"councillors reached by Tab: {sorted(mailto)}"
+
+    # Enter on "show on the map" fills the panel, moves the focus there and highlights
+    page.locator('[data-select-district="suur-tapiola"]').focus()
+    page.keyboard.press("Enter")
+    expect(nav.panel).to_be_focused()
+    expect(nav.panel).to_have_attribute("data-selected", "suur-tapiola")
+    expect(nav.panel).to_contain_text("Björn Ekholm")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_my_location_with_consent(new_page, council: None, lang: str) -> None:
+    page = new_page(
+        geolocation={"latitude": 60.1756, "longitude": 24.8050}, permissions=["geolocation"]
+    )
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    button = page.locator("#locate-button")
+    expect(button).to_be_visible()
+    with page.expect_navigation():
+        button.click()
+    nav.wait_for_map()
+    assert "lat=60.17560" in page.url
+    expect(nav.panel).to_have_attribute("data-selected", "suur-tapiola")
+    expect(nav.panel).to_contain_text("Aino Aaltonen")
+
+
+def test_a_click_outside_the_city_says_so(page: Page) -> None:
+    nav = CouncillorMap(page, "en")
+    nav.open_map()
+    page.mouse.click(*nav.point_of(60.2141, 24.7095))  # Kauniainen, the hole in Espoo
+    expect(page.locator("#map-status")).to_contain_text("outside Espoo")
+    expect(nav.panel).to_have_attribute("data-selected", "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_scripts_and_styles_only_from_127_0_0_1(page: Page, lang: str) -> None:
+    hosts: list[tuple[str, str]] = []
+    page.on(
+        "request",
+        lambda request: (
+            hosts.append((request.resource_type, urlsplit(request.url).hostname))
+            if request.resource_type in {"script", "stylesheet", "font", "fetch", "xhr"}
+            else None
+        ),
+    )
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    page.mouse.click(*nav.point_of(60.1756, 24.8050))
+    expect(nav.panel).to_have_attribute("data-selected", "suur-tapiola")
+    kinds = {kind for kind, _ in hosts}
+    assert {"script", "stylesheet", "fetch"} <= kinds
+    assert {host for _, host in hosts} == {"127.0.0.1"}, hosts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_injected_names_show_as_text_everywhere(
+    app: Flask, page: Page, label_points, lang: str
+) -> None:
+    with app.app_context():
+        factories.create_councillor(
+            first_name=XSS_FIRST, last_name=XSS_LAST, party="KOK", district="suur-tapiola"
+        )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    name = f"{XSS_FIRST} {XSS_LAST}"
+    expect(page.locator("#district-list")).to_contain_text(name)
+
+    # tooltip on hover, then the popup and the panel on click
+    x, y = nav.point_of(*label_points["suur-tapiola"])
+    page.mouse.move(x + 3, y + 3)
+    expect(page.locator(".leaflet-tooltip")).to_contain_text(TAPIOLA[lang])
+    page.mouse.click(x, y)
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(name)
+    expect(nav.panel).to_contain_text(name)
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    assert page.locator("#district-panel img, #district-list img").count() == 0
+
+    page.goto(f"/{lang}/councillors/suur-tapiola")
+    expect(page.locator("main")).to_contain_text(name)
+    page.wait_for_timeout(200)
+    assert dialogs == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_have_no_wcag_violations(
+    page: Page, browser_login_as, council: None, lang: str
+) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map("?party=KOK")
+    assert_accessible(page, f"map filtered by party ({lang})")
+    nav.open("councillors/suur-tapiola")
+    assert_accessible(page, f"district page ({lang})")
+
+    browser_login_as(page, "admin", language=lang)
+    nav.open("councillors/admin/")
+    assert_accessible(page, f"admin list ({lang})")
+    nav.open("councillors/admin/new")
+    page.fill("#email", "not an address")
+    page.uncheck('input[name="languages"][value="fi"]')
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(nav.error_summary()).to_be_visible()
+    expect(page.locator("#email")).to_have_value("not an address")
+    assert_accessible(page, f"admin form with errors ({lang})")
+
+
+def test_narrow_screen_has_no_horizontal_scrolling(new_page, council: None) -> None:
+    page = new_page(viewport={"width": 320, "height": 640})
+    nav = CouncillorMap(page, "sv")
+    nav.open_map("?district=suur-tapiola")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"the map page is {width}px wide at 320px"
