@@ -115,7 +115,7 @@ class Report:
     database_version: str = ""
     loader: str = ""
     rows: list[Row] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     seed_lines: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -315,7 +315,7 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
         else:
             report.database_version = str(db.session.scalar(sa.text("SELECT sqlite_version()")))
         report.counts = benchdata.table_counts()
-        feature_urls, notes = benchdata.feature_urls(ctx)
+        feature_urls, url_notes = benchdata.feature_urls(ctx)
         engine = db.engine
     report.seed_seconds = time.perf_counter() - started
     report.seed_lines = [
@@ -325,7 +325,7 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
         if step.failed:
             print(step.traceback, file=sys.stderr)
             report.failures.append(f"seeding {step.name}: {step.note}")
-    report.skipped.extend(notes)
+    report.notes.extend(url_notes)
 
     wanted = [
         (url, "baseline" if url in (STATIC_BASELINE, BASELINE) else "core") for url in CORE_URLS
@@ -372,10 +372,10 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
                 continue
             if status != 200:
                 if kind != "discovered" or status != 404:
-                    report.skipped.append(f"`{url}`: HTTP {status} in the test client")
+                    report.notes.append(f"`{url}`: HTTP {status} in the test client")
                 continue
             if kind == "discovered":
-                report.skipped.append(f"`{url}`: found by probing (no BENCH_URLS entry)")
+                report.notes.append(f"`{url}`: found by probing (no BENCH_URLS entry)")
                 kind = "feature"
             report.rows.append(Row(url, kind, status, counts[1], counts[0]))
     finally:
@@ -688,9 +688,9 @@ def render(report: Report) -> str:
     if report.failures:
         lines += ["", "**Failed:**", ""]
         lines += [f"- {note}" for note in report.failures]
-    if report.skipped:
+    if report.notes:
         lines += ["", "Notes:", ""]
-        lines += [f"- {note}" for note in report.skipped]
+        lines += [f"- {note}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
 

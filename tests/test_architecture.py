@@ -14,7 +14,7 @@ from participate.accounts.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES_FILE = Path(__file__).with_name("routes.txt")
-PREFIX = "/<any(fi, sv, en):lang_code>"
+PREFIX = "/<any(fi,sv,en):lang_code>"
 # Routes that live outside the language prefix on purpose (design.md "Routes").
 UNPREFIXED = re.compile(r"^/($|healthz$|favicon\.ico$|static/|api/v1/)")
 

@@ -2,6 +2,8 @@
 list, cancel through a private link, the organiser's participant list, the calendar file,
 the JSON API, and deleting participants' data after the activity."""
 
+from typing import cast
+
 from flask import Flask
 
 
@@ -14,6 +16,5 @@ def init_app(app: Flask) -> None:
     # For the moderator's desk partials (templates/moderation/_*_activity.html).
     app.jinja_env.filters["spoken_language"] = language_name
     app.cli.add_command(cli)
-    app.jinja_env.globals.setdefault("profile_sections", []).append(
-        "activities/_profile_section.html"
-    )
+    sections = cast(list[str], app.jinja_env.globals.setdefault("profile_sections", []))
+    sections.append("activities/_profile_section.html")

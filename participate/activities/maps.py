@@ -21,8 +21,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import folium
+from branca.element import Figure
 from flask import current_app, url_for
 from folium.elements import MacroElement
 from folium.template import Template
@@ -30,6 +32,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from participate.activities.models import Activity
+from participate.activities.queries import ActivityRow
 from participate.i18n.formatting import local_datetime
 
 CENTRE = (60.205, 24.655)  # Espoo
@@ -107,7 +110,7 @@ def _render(points: tuple[Point, ...], zoom: int) -> MapParts:
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], max_zoom=15)
     elif points:
         fmap.location = [points[0].lat, points[0].lon]
-    root = fmap.get_root()
+    root = cast(Figure, fmap.get_root())
     root.render()
     links = [
         child.render()
@@ -161,13 +164,9 @@ def _point(activity: Activity, lang: str) -> Point | None:
     )
 
 
-def activities_map(rows: Iterable[object], *, lang: str) -> MapParts | None:
+def activities_map(rows: Iterable[ActivityRow], *, lang: str) -> MapParts | None:
     """The list's map: one marker per activity that has a point; None when none has."""
-    points = tuple(
-        p
-        for p in (_point(row.activity, lang) for row in rows)
-        if p is not None  # type: ignore[attr-defined]
-    )
+    points = tuple(p for p in (_point(row.activity, lang) for row in rows) if p is not None)
     return _cache.get(points, zoom=11) if points else None
 
 

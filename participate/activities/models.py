@@ -169,7 +169,7 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     def moderation_load_options(cls) -> list[Any]:
         # selectinload, not joinedload: the workflow re-reads the row FOR UPDATE before a
         # decision, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-        return [selectinload(cls.author), selectinload(cls.district)]  # type: ignore[arg-type]
+        return [selectinload(cls.author), selectinload(cls.district)]
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.status}>"

@@ -454,14 +454,13 @@ def participants_csv(activity_id: int) -> Response:
         )
     response = Response(
         out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
+        content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": (
                 f'attachment; filename="activity-{row.activity.id}-participants.csv"'
             )
         },
     )
-    response.charset = "utf-8"
     return _private(response)
 
 

@@ -1,7 +1,7 @@
 """The district map: Folium rendering, escaping, and a cache that knows when it is stale.
 
-Rendering (about 30 ms) happens once per language and data version; a request then costs one
-primary-key query for the version token. The token is a row in `cache_versions` that an
+Rendering (tens of milliseconds) happens once per language and data version; a request then
+costs one primary-key query for the version token. The token is a row in `cache_versions` that an
 `after_flush` hook replaces whenever a councillor, party or district is added, changed or
 removed, in the same transaction, so every worker process and machine sees the change.
 
@@ -32,7 +32,7 @@ from folium.elements import MacroElement
 from folium.features import GeoJsonPopup, GeoJsonTooltip
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup, escape
+from markupsafe import escape
 from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 from xstatic.pkg import leaflet as xstatic_leaflet
@@ -53,7 +53,6 @@ from participate.districts.models import District
 SIMPLIFY_TOLERANCE = 0.0003
 COORDINATE_DECIMALS = 4
 CACHE_SIZE = 16
-NONCE_PLACEHOLDER = "<%csp-nonce%>"  # "<" never survives map_text(), so data cannot fake it
 
 # Seven fills that tell the districts apart, also for the common colour-vision deficiencies
 # (the Okabe-Ito palette), with dark borders; indexed by district code 1-7.
@@ -83,13 +82,10 @@ def _html(template: str, **values: object) -> str:
 class MapParts:
     """A rendered map, split for embedding in our own layout."""
 
-    head: str  # <link>/<script src> tags for Leaflet: our own URLs
+    head: str  # <script src>/<link> tags for Leaflet, our own URLs; no inline style
     html: str  # the map container
-    script: str  # inline JavaScript; the template wraps it in <script nonce=…>
+    script: str  # inline JavaScript: the template wraps it in <script nonce=…>
     size: int
-
-    def head_html(self, nonce: str) -> Markup:
-        return Markup(self.head.replace(NONCE_PLACEHOLDER, escape(nonce)))  # noqa: S704
 
 
 def round_coordinates(coordinates: Any, decimals: int = COORDINATE_DECIMALS) -> Any:
@@ -184,12 +180,12 @@ class _Registry(MacroElement):
         self.zoom_out = map_text(zoom_out)
 
 
-def _style(colour: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda feature: {
+def _style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {
         "color": BORDER_COLOUR,
         "weight": 2,
         "opacity": 0.9,
-        "fillColor": colour,
+        "fillColor": feature["properties"]["colour"],
         "fillOpacity": 0.35,
     }
 
@@ -245,7 +241,7 @@ def build_map(lang: str) -> MapParts:
         layer = folium.GeoJson(
             collection,
             name="districts",
-            style_function=lambda f: _style(f["properties"]["colour"])(f),
+            style_function=_style,
             tooltip=GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
             popup=GeoJsonPopup(fields=["popup"], labels=False, localize=False),
             attribution=map_text(data_attribution()),

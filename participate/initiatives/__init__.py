@@ -19,6 +19,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     # accounts/profile.html includes every template in this list (accounts imports no feature).
-    sections = app.jinja_env.globals.setdefault("profile_sections", [])
-    if PROFILE_SECTION not in sections:  # type: ignore[operator]
-        sections.append(PROFILE_SECTION)  # type: ignore[union-attr]
+    sections: list[str] = app.jinja_env.globals.setdefault("profile_sections", [])  # type: ignore[assignment]
+    if PROFILE_SECTION not in sections:
+        sections.append(PROFILE_SECTION)

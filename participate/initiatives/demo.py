@@ -428,8 +428,8 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                 "language": lang,
                 "theme_id": ctx.rng.choice(themes),
                 "district_id": district.id if district else None,
-                "lat": district.label_lat if has_point else None,
-                "lon": district.label_lon if has_point else None,
+                "lat": district.label_lat if district and has_point else None,
+                "lon": district.label_lon if district and has_point else None,
                 "sdg_mask": goals_to_mask(ctx.rng.sample(range(1, 18), ctx.rng.randint(0, 3))),
                 "author_display": AuthorDisplay.NAME,
                 "support_count": 0,
@@ -446,7 +446,9 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
         )
         plans.append((status, times))
     ids = ctx.insert(Initiative, rows, returning=Initiative.id)
-    transitions, answers, supports = [], [], []
+    transitions: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    supports: list[dict[str, Any]] = []
     counts: dict[int, int] = {}
     pool = ctx.verified_residents
     for initiative_id, (status, times) in zip(ids, plans, strict=True):
@@ -490,12 +492,12 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
     ctx.insert(Transition, transitions)
     ctx.insert(InitiativeAnswer, answers)
     ctx.insert(Support, supports)
-    for initiative_id, supporters in counts.items():
-        if supporters:
+    for initiative_id, number in counts.items():
+        if number:
             db.session.execute(
                 sa.update(Initiative)
                 .where(Initiative.id == initiative_id)
-                .values(support_count=supporters)
+                .values(support_count=number)
             )
     public = [i for i, (status, _t) in zip(ids, plans, strict=True) if status == Status.PUBLISHED]
     ctx.url_params["initiative_id"] = (public or ids)[0]

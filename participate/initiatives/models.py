@@ -90,6 +90,13 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
+        # Full-text search on PostgreSQL only (queries.search_condition uses this expression),
+        # written as PostgreSQL prints it back so that `flask db check` sees no change.
+        sa.Index(
+            "ix_initiatives_search",
+            sa.text("to_tsvector('simple'::regconfig, (title::text || ' '::text) || body)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
 
     workflow = INITIATIVE_WORKFLOW

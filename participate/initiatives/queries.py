@@ -119,7 +119,7 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
     The expression matches the GIN index `ix_initiatives_search` (migration 0003).
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        simple = sa.literal_column("'simple'::regconfig")
+        simple: sa.ColumnElement[Any] = sa.literal_column("'simple'::regconfig")
         # Literal SQL, no bound parameters: the expression must equal the index's.
         text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
         query = sa.func.websearch_to_tsquery(simple, q)
@@ -137,7 +137,7 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
     return sa.and_(sa.true(), *conditions)
 
 
-def public_select(filters: Filters) -> sa.Select[tuple[Initiative]]:
+def public_select(filters: Filters) -> sa.Select[Initiative]:
     """Public initiatives matching the filters, in the order asked for (no loader options)."""
     query = sa.select(Initiative).where(
         Initiative.status.in_([filters.status] if filters.status else PUBLIC)
@@ -190,9 +190,7 @@ def list_public_with_point(filters: Filters, *, limit: int = 1000) -> list[Initi
 
 def list_recent_public(*, limit: int = 50) -> list[Initiative]:
     """The newest public initiatives for the Atom feed, with their answers."""
-    query = (
-        public_select(Filters()).options(*LIST_OPTIONS).limit(limit)
-    )
+    query = public_select(Filters()).options(*LIST_OPTIONS).limit(limit)
     return list(db.session.scalars(query).unique())
 
 
@@ -204,11 +202,7 @@ def list_all_public(filters: Filters) -> list[Initiative]:
 
 def get_initiative(initiative_id: int) -> Initiative | None:
     """One initiative with everything its page shows. The caller checks visibility."""
-    query = (
-        sa.select(Initiative)
-        .where(Initiative.id == initiative_id)
-        .options(*LIST_OPTIONS)
-    )
+    query = sa.select(Initiative).where(Initiative.id == initiative_id).options(*LIST_OPTIONS)
     return db.session.scalars(query).unique().one_or_none()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -59,7 +60,11 @@ class NotEditable(DomainError):
 
 
 class NotVerified(DomainError):
-    pass
+    """The account's e-mail address is not verified; `draft` is what was kept, if anything."""
+
+    def __init__(self, message: Any, draft: Initiative | None = None) -> None:
+        super().__init__(message)
+        self.draft = draft
 
 
 class AlreadySupported(DomainError):
@@ -180,10 +185,6 @@ def save_initiative(
     ):
         raise NotEditable()
     district_id = validate(data)
-    if submit and not actor.is_verified:
-        raise NotVerified(
-            _l("Verify your e-mail address before you send an initiative. Your draft is saved.")
-        )
     if initiative is None:
         initiative = Initiative(author_id=actor.id)
         db.session.add(initiative)
@@ -196,6 +197,12 @@ def save_initiative(
     initiative.sdg_mask = goals_to_mask(data.goals)
     initiative.author_display = data.author_display
     db.session.flush()
+    if submit and not actor.is_verified:
+        # Keep the text: the caller commits the draft and shows the message.
+        raise NotVerified(
+            _l("Verify your e-mail address before you send an initiative. Your draft is saved."),
+            draft=initiative,
+        )
     if submit:
         submit_initiative(initiative, actor=actor)
     return initiative

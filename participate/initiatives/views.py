@@ -245,7 +245,7 @@ def _data_from(form: InitiativeForm) -> services.InitiativeData:
     )
 
 
-def _write(form: InitiativeForm, initiative: Initiative | None) -> str | BaseResponse:
+def _write(form: InitiativeForm, initiative: Initiative | None) -> tuple[str, int] | BaseResponse:
     """Preview, save or send: the one handler behind /new and /<id>/edit."""
     intent = request.form.get("intent", "save")
     preview = None
@@ -261,9 +261,13 @@ def _write(form: InitiativeForm, initiative: Initiative | None) -> str | BaseRes
                     submit=intent == "submit",
                 )
             except DomainError as error:
-                show_domain_error(form, error)
-                if isinstance(error, services.NotVerified) and initiative is not None:
-                    db.session.commit()  # the draft is kept, as the message says
+                draft = getattr(error, "draft", None)  # NotVerified keeps what was written
+                if draft is None:
+                    show_domain_error(form, error)
+                else:
+                    db.session.commit()
+                    flash(str(error.message), "error")
+                    return redirect(url_for(".edit", initiative_id=draft.id))
             else:
                 db.session.commit()
                 if intent == "submit":
@@ -293,14 +297,14 @@ def _write(form: InitiativeForm, initiative: Initiative | None) -> str | BaseRes
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
-def new() -> str | BaseResponse:
+def new() -> tuple[str, int] | BaseResponse:
     return _write(_initiative_form(), None)
 
 
 @bp.route("/<int:initiative_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
-def edit(initiative_id: int) -> str | BaseResponse:
+def edit(initiative_id: int) -> tuple[str, int] | BaseResponse:
     initiative = _get_visible(initiative_id)
     if not can_edit(initiative, current_user):
         if current_user.id != initiative.author_id:

@@ -51,7 +51,7 @@ class AnswerForm(FlaskForm):
     )
 
     def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        valid = super().validate(extra_validators)
         if not any(
             (field.data or "").strip() for field in (self.body_fi, self.body_sv, self.body_en)
         ):

@@ -66,7 +66,7 @@ class ModeratedMixin:
         The desk loads each kind's queue in one query with these; override to add what the
         kind's `moderation/_row_<kind>.html` and `_detail_<kind>.html` partials read.
         """
-        return [joinedload(cls.author)]  # type: ignore[arg-type]
+        return [joinedload(cls.author)]
 
 
 class Transition(Base):

@@ -20,7 +20,9 @@ from participate.workflow.states import (
 def lock(item: ModeratedMixin) -> None:
     """Re-read the item's row under a lock, so two decisions cannot both pass the check."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(item, with_for_update=True)
+        # "OF <its table>": the refresh repeats the item's eager LEFT JOINs (author, theme…),
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        db.session.refresh(item, with_for_update={"of": type(item)})
 
 
 def apply_action(

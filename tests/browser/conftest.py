@@ -20,6 +20,7 @@ Every test here must be marked `@pytest.mark.browser`; `pytest -m browser` runs 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,6 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
-    Response,
     Route,
     sync_playwright,
 )
@@ -61,6 +61,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+NOT_LOOPBACK = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))")
 # Blocked images are recorded but allowed to fail quietly: map tiles are the one thing the
 # CSP lets a page load from elsewhere (img-src), and tests point tiles at a local path anyway.
 QUIET_BLOCKED_TYPES = {"image"}
@@ -81,7 +82,7 @@ class BrowserGuard:
     server_errors: list[str] = field(default_factory=list)
     # Set to True in a test that means to see a 5xx page.
     allow_server_errors: bool = False
-    _reported: int = 0
+    _reported: set[str] = field(default_factory=set)
 
     def problems(self) -> list[str]:
         found = [
@@ -101,8 +102,8 @@ class BrowserGuard:
 
     def check(self) -> None:
         """Fail with everything found since the last check."""
-        found = self.problems()
-        new, self._reported = found[self._reported :], len(found)
+        new = [problem for problem in self.problems() if problem not in self._reported]
+        self._reported.update(new)
         if new:
             pytest.fail("The browser saw problems:\n  " + "\n  ".join(new), pytrace=False)
 
@@ -120,16 +121,28 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+# The 5xx answers of the live server since the current test began (read by BrowserGuard).
+_server_errors: list[str] = []
+
+
 def _buffered(app: WSGIApplication) -> WSGIApplication:
-    """Read each response whole and close it before werkzeug starts sending.
+    """Read each response whole and close it before werkzeug starts sending; note 5xx answers.
 
     When the browser drops a connection (a context closed while the favicon loads), werkzeug's
     server skips closing the response, and the unclosed static file becomes a ResourceWarning,
     which `filterwarnings = error` turns into a random test's error. Test pages are small.
+    Watching statuses here rather than in the browser also catches failed fetch() calls.
     """
 
     def buffered_app(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-        iterable = app(environ, start_response)
+        def noting_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            if status.startswith("5"):
+                _server_errors.append(
+                    f"{status} {environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')}"
+                )
+            return start_response(status, headers, exc_info)
+
+        iterable = app(environ, noting_start_response)
         try:
             return [b"".join(iterable)]
         finally:
@@ -180,7 +193,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def browser_guard(request: pytest.FixtureRequest) -> BrowserGuard:
-    guard = BrowserGuard()
+    _server_errors.clear()
+    guard = BrowserGuard(server_errors=_server_errors)
     request.node.stash[GUARD_KEY] = guard
     return guard
 
@@ -201,10 +215,6 @@ def new_page(
             browser_guard.blocked.append((request.resource_type, request.url))
             route.abort("blockedbyclient")
 
-    def response(response: Response) -> None:
-        if response.status >= 500:
-            browser_guard.server_errors.append(f"{response.status} {response.url}")
-
     def make(**options: Any) -> Page:
         options.setdefault("viewport", DESKTOP)
         options.setdefault("locale", NEUTRAL_LOCALE)
@@ -213,11 +223,11 @@ def new_page(
         contexts.append(context)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(2 * DEFAULT_TIMEOUT_MS)
-        context.route("**/*", route)
+        # Only requests for other hosts come to Python: the driver matches the pattern itself.
+        context.route(NOT_LOOPBACK, route)
         page = context.new_page()
         page.on("console", lambda message: browser_guard.console.append(message))
         page.on("pageerror", lambda error: browser_guard.page_errors.append(str(error)))
-        page.on("response", response)
         return page
 
     yield make

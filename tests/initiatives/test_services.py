@@ -118,7 +118,11 @@ def test_unverified_author_saves_but_cannot_submit(app):
     with app.app_context():
         theme = factories.create_theme()
         author = _get(User, factories.create_user(verified=False).id)
-        initiative = services.save_initiative(_data(theme.id), actor=author)
+        with pytest.raises(services.NotVerified) as error:
+            services.save_initiative(_data(theme.id), actor=author, submit=True)
+        initiative = error.value.draft
+        assert initiative.id is not None
+        assert initiative.status == Status.DRAFT
         with pytest.raises(services.NotVerified):
             services.submit_initiative(initiative, actor=author)
         assert initiative.status == Status.DRAFT
@@ -133,7 +137,9 @@ def test_only_the_author_edits_and_only_drafts(app):
         other = _get(User, factories.create_user().id)
         author = _get(User, author.id)
         with pytest.raises(services.NotEditable):
-            services.save_initiative(_data(theme.id), actor=other, initiative=_get(Initiative, draft.id))
+            services.save_initiative(
+                _data(theme.id), actor=other, initiative=_get(Initiative, draft.id)
+            )
         with pytest.raises(services.NotEditable):
             services.save_initiative(
                 _data(theme.id), actor=author, initiative=_get(Initiative, published.id)
@@ -186,7 +192,9 @@ def test_unverified_cannot_support(app):
             services.add_support(_get(Initiative, initiative.id), user=_get(User, user.id))
 
 
-@pytest.mark.parametrize("status", ["draft", "submitted", "rejected", "hidden", "answered", "closed"])
+@pytest.mark.parametrize(
+    "status", ["draft", "submitted", "rejected", "hidden", "answered", "closed"]
+)
 def test_support_only_while_published(app, status):
     with app.app_context():
         initiative = factories.create_initiative(status=status)

@@ -23,7 +23,10 @@ def test_links_get_rel_and_trailing_punctuation_stays_outside():
         '<a href="https://www.espoo.fi/fi/liikenne" rel="nofollow ugc noopener">'
         "https://www.espoo.fi/fi/liikenne</a>." in html
     )
-    assert '<a href="http://example.fi/a" rel="nofollow ugc noopener">http://example.fi/a</a>).' in html
+    assert (
+        '<a href="http://example.fi/a" rel="nofollow ugc noopener">http://example.fi/a</a>).'
+        in html
+    )
 
 
 def test_balanced_parentheses_stay_in_the_link():

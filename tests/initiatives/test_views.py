@@ -130,20 +130,27 @@ def test_pagination_links(app, client):
     assert nav["aria-label"]
     assert nav.select_one('[aria-current="page"]').get_text(strip=True).endswith("1")
     next_link = nav.select_one('a[rel="next"]')["href"]
-    assert f"theme={theme.slug}" in next_link and "page=2" in next_link
+    assert f"theme={theme.slug}" in next_link
+    assert "page=2" in next_link
     soup = pages.get(client, next_link)
     assert len(soup.select(".initiative-card")) == 3
     pages.get(client, "/en/initiatives/?page=99")  # past the end: an empty page, not an error
 
 
-@pytest.mark.parametrize("url", ["/fi/initiatives/", "/fi/initiatives/map", "/fi/initiatives/?sort=supported&q=Esbo"])
+@pytest.mark.parametrize(
+    "url", ["/fi/initiatives/", "/fi/initiatives/map", "/fi/initiatives/?sort=supported&q=Esbo"]
+)
 def test_list_pages_do_not_grow_queries(app, client, count_queries, url):
     def make(count):
         with app.app_context():
             theme = factories.create_theme()
             for _ in range(count):
                 factories.create_initiative(
-                    theme=theme, language="sv", lat=60.1756, lon=24.8058, author=factories.create_user()
+                    theme=theme,
+                    language="sv",
+                    lat=60.1756,
+                    lon=24.8058,
+                    author=factories.create_user(),
                 )
 
     make(3)
@@ -176,7 +183,9 @@ def test_my_initiatives_do_not_grow_queries(app, client, login_as, count_queries
 # Visibility: 404 rather than 403, so hidden things do not leak ---------------------------
 
 
-@pytest.mark.parametrize("status", ["draft", "submitted", "changes_requested", "rejected", "hidden"])
+@pytest.mark.parametrize(
+    "status", ["draft", "submitted", "changes_requested", "rejected", "hidden"]
+)
 def test_non_public_initiatives_are_404_for_others(app, client, login_as, status):
     with app.app_context():
         initiative = factories.create_initiative(status=status)
@@ -238,10 +247,15 @@ def test_form_page_in_every_language(app, client, login_as, lang):
     assert form.has_attr("novalidate")
     assert soup.select_one(f'input[name="language"][value="{lang}"]').has_attr("checked")
     assert len(soup.select('input[name="goals"]')) == 17
-    assert {b["value"] for b in soup.select('button[name="intent"]')} == {"preview", "save", "submit"}
+    assert {b["value"] for b in soup.select('button[name="intent"]')} == {
+        "preview",
+        "save",
+        "submit",
+    }
     picker = soup.select_one("#point-picker")
-    assert picker.has_attr("hidden") and picker["data-district-url"].endswith("/district-at")
-    assert soup.select_one(f'script[src="/static/vendor/leaflet/leaflet.js"]')
+    assert picker.has_attr("hidden")
+    assert picker["data-district-url"].endswith("/district-at")
+    assert soup.select_one('script[src="/static/vendor/leaflet/leaflet.js"]')
 
 
 BAD_INPUT = [
@@ -347,16 +361,24 @@ def test_unverified_author_keeps_the_draft(app, client, login_as):
     with app.app_context():
         theme = factories.create_theme()
     response = client.post("/en/initiatives/new", data=_form(theme.id, intent="submit"))
-    assert response.status_code == 400
-    assert "Verify your e-mail address" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    with app.app_context():
+        draft = db.session.scalar(sa.select(Initiative))
+        assert draft.status == Status.DRAFT
+    assert response.headers["Location"] == f"/en/initiatives/{draft.id}/edit"
+    soup = pages.get(client, response.headers["Location"])
+    assert "Verify your e-mail address before you send" in pages.text(soup.select_one(".flashes"))
 
 
 def test_district_at_point(client):
     response = client.get("/sv/initiatives/district-at?lat=60.1756&lon=24.8058")
     assert response.json == {"district": "suur-tapiola", "name": "Stor-Hagalund"}
-    assert client.get(f"/fi/initiatives/district-at?lat={HELSINKI[0]}&lon={HELSINKI[1]}").json[
-        "district"
-    ] is None
+    assert (
+        client.get(f"/fi/initiatives/district-at?lat={HELSINKI[0]}&lon={HELSINKI[1]}").json[
+            "district"
+        ]
+        is None
+    )
     assert client.get("/fi/initiatives/district-at?lat=x").status_code == 400
 
 
@@ -397,7 +419,8 @@ def test_support_needs_a_verified_account(app, client, login_as):
         initiative = factories.create_initiative()
     url = f"/fi/initiatives/{initiative.id}/support"
     response = client.post(url, data={"intent": "support"})
-    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
     login_as(verified=False)
     client.post(url, data={"intent": "support"})
     assert _reload(app, initiative.id).support_count == 0

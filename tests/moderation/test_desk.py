@@ -110,9 +110,11 @@ def test_queue_does_not_grow_queries(app, client, login_as, count_queries):
 
 def test_queue_kinds_follow_the_contract():
     for model in QUEUE_KINDS:
-        assert model.moderation_kind and model.moderation_label
+        assert model.moderation_kind
+        assert model.moderation_label
         assert hasattr(model, "submitted_at")
-        assert callable(model.moderation_title) and callable(model.moderation_link)
+        assert callable(model.moderation_title)
+        assert callable(model.moderation_link)
         assert model.moderation_load_options()
 
 
@@ -129,7 +131,8 @@ def test_approve_publishes_and_mails_the_author_in_their_language(app, client, l
     assert response.headers["Location"] == "/fi/moderation/"
     assert _status(app, initiative.id) == Status.PUBLISHED
     (mail,) = outbox(to=author.email)
-    assert mail.language == "sv" and mail.template == "moderation/decision"
+    assert mail.language == "sv"
+    assert mail.template == "moderation/decision"
     assert f"/sv/initiatives/{initiative.id}" in mail.body_text
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry))
