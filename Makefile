@@ -62,7 +62,7 @@ translations-extract: install ## Extract strings into translations/messages.pot
 	@sed -i '/^"POT-Creation-Date:/d' translations/messages.pot
 
 translations-update: translations-extract ## Merge new strings into the fi, sv and en catalogs
-	$(PYBABEL) update -N --no-wrap --omit-header -i translations/messages.pot -d translations
+	$(PYBABEL) update -N --no-wrap --ignore-obsolete -i translations/messages.pot -d translations
 
 check-strings: install ## Fail if messages.pot is out of date
 	$(BIN)/python -m pytest tests/i18n -q
