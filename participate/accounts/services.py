@@ -6,6 +6,7 @@ Services flush, never commit: the view or CLI command that calls them commits on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from participate.accounts import tokens
 from participate.accounts.models import Role, User
 from participate.accounts.passwords import check_strength, hash_password, verify_password
+from participate.accounts.personal_data import export_sections
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
@@ -204,20 +206,21 @@ def update_profile(
 
 def export_data(user: User) -> dict[str, Any]:
     """What the platform holds about the person (GDPR art. 15 and 20)."""
-    return {
-        "account": {
-            "display_name": user.display_name,
-            "email": user.email,
-            "language": user.language,
-            "role": user.role.value,
-            "home_district": user.home_district.slug if user.home_district else None,
-            "created_at": user.created_at.isoformat(),
-            "email_verified_at": user.email_verified_at.isoformat()
-            if user.email_verified_at
-            else None,
-            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
-        }
+    account = {
+        "display_name": user.display_name,
+        "email": user.email,
+        "language": user.language,
+        "role": user.role.value,
+        "home_district": user.home_district.slug if user.home_district else None,
+        "created_at": user.created_at.isoformat(),
+        "email_verified_at": _iso(user.email_verified_at),
+        "last_login_at": _iso(user.last_login_at),
     }
+    return {"account": account, **export_sections(user)}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def delete_account(user: User, password: str) -> None:

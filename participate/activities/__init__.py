@@ -6,6 +6,9 @@ from typing import cast
 
 from flask import Flask
 
+from participate.accounts.personal_data import register_exporter
+from participate.activities import personal_data
+
 
 def init_app(app: Flask) -> None:
     from participate.activities import api  # noqa: F401  (routes on the shared /api/v1 blueprint)
@@ -16,5 +19,6 @@ def init_app(app: Flask) -> None:
     # For the moderator's desk partials (templates/moderation/_*_activity.html).
     app.jinja_env.filters["spoken_language"] = language_name
     app.cli.add_command(cli)
+    register_exporter(app, "activities", personal_data.export)
     sections = cast(list[str], app.jinja_env.globals.setdefault("profile_sections", []))
     sections.append("activities/_profile_section.html")

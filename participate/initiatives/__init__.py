@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from participate.accounts.personal_data import register_exporter
+from participate.initiatives import personal_data
+
 PROFILE_SECTION = "initiatives/_profile_section.html"
 
 
@@ -18,6 +21,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(cli)
+    register_exporter(app, "initiatives", personal_data.export)
     # accounts/profile.html includes every template in this list (accounts imports no feature).
     sections: list[str] = app.jinja_env.globals.setdefault("profile_sections", [])  # type: ignore[assignment]
     if PROFILE_SECTION not in sections:

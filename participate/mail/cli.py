@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from participate.mail.sender import send_due
+from participate.extensions import db
+from participate.mail.sender import purge_delivered, send_due
 
 cli = AppGroup("mail", help="Deliver queued e-mail.")
 
@@ -26,3 +28,12 @@ def send_command(loop: bool, interval: float) -> None:
         if not loop:
             return
         time.sleep(interval)
+
+
+@cli.command("purge")
+@click.option("--days", default=30, show_default=True, help="Keep messages younger than this.")
+def purge_command(days: int) -> None:
+    """Delete delivered and failed messages older than --days (meant for cron)."""
+    removed = purge_delivered(timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Removed {removed} messages.")

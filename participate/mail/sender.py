@@ -128,3 +128,16 @@ def send_due(settings: Settings, transport: Transport | None = None) -> tuple[in
     finally:
         transport.close()
     return sent, failed
+
+
+def purge_delivered(older_than: timedelta) -> int:
+    """Delete sent and failed messages older than `older_than`: they hold names and addresses
+    that the outbox no longer needs once delivery is settled."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(
+        sa.delete(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
+            OutboxMessage.created_at < cutoff,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -257,3 +257,20 @@ def test_protected_pages_send_anonymous_people_to_sign_in(client):
     response = client.get("/sv/account/profile")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sv/account/login")
+
+
+def test_my_data_download_includes_what_the_features_hold(app, client, login_as):
+    from tests.factories import create_activity, create_initiative, create_signup, create_support
+
+    user = login_as("resident", email="kaikki@example.fi")
+    with app.app_context():
+        mine = create_initiative(author=user, title="Lisää penkkejä Tapiolan puistoon")
+        other = create_initiative(title="Valaistus Leppävaaran alikulkuun")
+        create_support(other, user=user)
+        activity = create_activity()
+        create_signup(activity, email="kaikki@example.fi", name="Kaikki Tiedot", people=2)
+    data = client.get("/fi/account/my-data/download").json
+    assert [i["title"] for i in data["initiatives"]["written"]] == [mine.title]
+    assert [i["id"] for i in data["initiatives"]["supported"]] == [other.id]
+    [signup] = data["activities"]["signups"]
+    assert (signup["name"], signup["people"]) == ("Kaikki Tiedot", 2)

@@ -150,3 +150,24 @@ def test_cli_send_command(app, runner):
         app.config["SETTINGS"] = original
     assert result.exit_code == 0, result.output
     assert "Sent 1, failed 0." in result.output
+
+
+def test_purge_removes_only_old_settled_messages(app, runner, settings):
+    from datetime import timedelta
+
+    _queue(app)
+    _queue(app)
+    _queue(app)
+    with app.app_context():
+        rows = list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+        rows[0].status = OutboxStatus.SENT
+        rows[0].created_at = utcnow() - timedelta(days=40)
+        rows[1].status = OutboxStatus.PENDING  # still to deliver: kept however old
+        rows[1].created_at = utcnow() - timedelta(days=40)
+        rows[2].status = OutboxStatus.SENT  # recent: kept
+        db.session.commit()
+    result = runner.invoke(args=["mail", "purge", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 messages." in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 2
