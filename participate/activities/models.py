@@ -52,7 +52,7 @@ class SignupStatus(StrEnum):
 SIGNUP_LABELS = {
     SignupStatus.CONFIRMED: _l("Place confirmed"),
     SignupStatus.WAITING: _l("On the waiting list"),
-    SignupStatus.CANCELLED: _l("Cancelled"),
+    SignupStatus.CANCELLED: _l("Sign-up cancelled"),
 }
 
 

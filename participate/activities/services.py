@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -215,9 +216,10 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
     taken = count_taken(activity.id)
     if details.capacity is not None and details.capacity < taken:
         raise InvalidActivity(
-            _l(
-                "%(count)s people already have a place. Enter at least that many places.",
-                count=taken,
+            lazy_ngettext(
+                "%(num)s person already has a place. Enter at least that many places.",
+                "%(num)s people already have a place. Enter at least that many places.",
+                taken,
             ),
             field="capacity",
         )

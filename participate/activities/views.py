@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
@@ -251,8 +252,10 @@ def _detail_page(
     status: int = 200,
 ) -> tuple[str, int]:
     activity = row.activity
-    form.people.description = _(
-        "Yourself included. At most %(count)s people per sign-up.", count=activity.max_group_size
+    form.people.description = ngettext(
+        "Yourself included. At most %(num)s person per sign-up.",
+        "Yourself included. At most %(num)s people per sign-up.",
+        activity.max_group_size,
     )
     return render_template(
         "activities/detail.html",
@@ -483,7 +486,12 @@ def message(activity_id: int) -> Response | BaseResponse:
             show_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("Message sent to %(count)s people.", count=sent), "success")
+            flash(
+                ngettext(
+                    "Message sent to %(num)s person.", "Message sent to %(num)s people.", sent
+                ),
+                "success",
+            )
             return redirect(url_for(".participants", activity_id=activity_id))
     return _participants_page(row, message_form=form, status=400)
 
@@ -501,7 +509,11 @@ def cancel(activity_id: int) -> Response | BaseResponse:
         else:
             db.session.commit()
             flash(
-                _("The activity is cancelled. We told %(count)s people by e-mail.", count=told),
+                ngettext(
+                    "The activity is cancelled. We told %(num)s person by e-mail.",
+                    "The activity is cancelled. We told %(num)s people by e-mail.",
+                    told,
+                ),
                 "success",
             )
             return redirect(url_for(".detail", activity_id=activity_id))

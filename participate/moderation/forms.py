@@ -42,7 +42,7 @@ class AnswerForm(FlaskForm):
         _l("Decision-maker"),
         filters=[strip],
         validators=[required(), max_length(DECISION_MAKER_MAX)],
-        description=_l("For example: City Board, Urban Environment Committee."),
+        description=_l("For example: City Board, Urban Planning Committee."),
     )
     decided_on = DateField(
         _l("Date of the decision"),

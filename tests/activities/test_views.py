@@ -200,7 +200,7 @@ def test_sign_up_see_and_cancel_with_the_private_link(app, client, outbox, trans
     assert promoted.language == other
     page = pages.get(client, f"/{lang}/signups/{token}")
     assert not page.select_one("#cancel-signup-form")
-    expected = translated(lang, "Cancelled")
+    expected = translated(lang, "Sign-up cancelled")
     assert expected in pages.text(page.select_one("#signup-status"))
 
 

@@ -401,10 +401,10 @@ def test_support_and_withdraw_over_http(app, client, login_as):
     login_as()
     with app.app_context():
         initiative = factories.create_initiative()
-    url = f"/fi/initiatives/{initiative.id}/support"
+    url = f"/en/initiatives/{initiative.id}/support"
     response = client.post(url, data={"intent": "support"})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/fi/initiatives/{initiative.id}#support")
+    assert response.headers["Location"].endswith(f"/en/initiatives/{initiative.id}#support")
     client.post(url, data={"intent": "support"})  # twice: refused, still one
     assert _reload(app, initiative.id).support_count == 1
     soup = pages.get(client, f"/en/initiatives/{initiative.id}")
@@ -417,7 +417,7 @@ def test_support_and_withdraw_over_http(app, client, login_as):
 def test_support_needs_a_verified_account(app, client, login_as):
     with app.app_context():
         initiative = factories.create_initiative()
-    url = f"/fi/initiatives/{initiative.id}/support"
+    url = f"/en/initiatives/{initiative.id}/support"
     response = client.post(url, data={"intent": "support"})
     assert response.status_code == 302
     assert "/account/login" in response.headers["Location"]
