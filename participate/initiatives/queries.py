@@ -108,25 +108,31 @@ def _exists(column: Any, value: str) -> bool:
 
 
 _LIKE_ESCAPE = re.compile(r"([\\%_])")
+WORD = re.compile(r"\w+")
 
 
 def search_condition(q: str) -> sa.ColumnElement[bool]:
     """Full-text search on PostgreSQL; every word as a substring elsewhere (SQLite).
 
-    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ websearch_to_tsquery(…)`.
-    'simple' (no stemming) because an initiative may be in Finnish, Swedish or English and the
-    query in another; websearch syntax gives "quoted phrases", `or` and `-excluded` words.
+    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', …)`, every
+    word as a prefix (`kirjasto:*`). 'simple' (no stemming) because an initiative may be in
+    Finnish, Swedish or English and the query in another; prefixes catch the endings that
+    Finnish and Swedish add ("kirjasto" finds "kirjastoon", "bibliotek" finds "biblioteket").
     The expression matches the GIN index `ix_initiatives_search` (migration 0003).
     """
+    words = WORD.findall(q.lower())
     if db.session.get_bind().dialect.name == "postgresql":
+        if not words:
+            return sa.true()
         simple: sa.ColumnElement[Any] = sa.literal_column("'simple'::regconfig")
         # Literal SQL, no bound parameters: the expression must equal the index's.
         text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
-        query = sa.func.websearch_to_tsquery(simple, q)
+        # Only word characters reach to_tsquery, so its operators cannot be injected.
+        query = sa.func.to_tsquery(simple, " & ".join(f"{word}:*" for word in words))
         return sa.func.to_tsvector(simple, text).bool_op("@@")(query)
     conditions = []
-    for word in q.split():
-        escaped = _LIKE_ESCAPE.sub(r"\\\1", word.strip('"'))
+    for word in words:
+        escaped = _LIKE_ESCAPE.sub(r"\\\1", word)
         pattern = f"%{escaped}%"
         conditions.append(
             sa.or_(

@@ -441,3 +441,21 @@ def test_profile_links_to_my_initiatives(client, login_as):
     login_as()
     soup = pages.get(client, "/fi/account/profile")
     assert soup.select_one('a[href="/fi/initiatives/mine"]')
+
+
+def test_search_finds_inflected_words_and_survives_operators(app, client):
+    with app.app_context():
+        factories.create_initiative(title="Kirjaston aukioloajat pidemmiksi", body="Teksti.")
+        factories.create_initiative(title="Längre öppettider på biblioteket", language="sv")
+        factories.create_initiative(title="Uusi koirapuisto", body="Ei liity hakuun.")
+
+    def titles(q):
+        soup = pages.get(client, f"/fi/initiatives/?q={q}")
+        return sorted(a.get_text(strip=True) for a in soup.select(".initiative-card h3 a"))
+
+    assert titles("kirjasto") == ["Kirjaston aukioloajat pidemmiksi"]
+    assert titles("Bibliotek") == ["Längre öppettider på biblioteket"]
+    assert titles("kirjasto aukiolo") == ["Kirjaston aukioloajat pidemmiksi"]
+    assert titles("kirjasto koira") == []
+    for hostile in ["%26%20%7C%20!", "':*", "%25_", "a%27b"]:
+        pages.get(client, f"/fi/initiatives/?q={hostile}")
