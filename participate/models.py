@@ -7,6 +7,7 @@ from participate.districts.models import District, PostalCode
 from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
 from participate.mail.models import OutboxMessage
 from participate.moderation.audit import AuditEntry
+from participate.moderation.models import Report, StandardReason
 from participate.workflow.models import Transition
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "OutboxMessage",
     "Party",
     "PostalCode",
+    "Report",
     "Signup",
+    "StandardReason",
     "Support",
     "Theme",
     "Transition",

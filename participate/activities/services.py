@@ -36,7 +36,7 @@ from participate.i18n.locale import LANGS
 from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
 from participate.workflow.services import apply_action
-from participate.workflow.states import Action, NotAllowed, Status
+from participate.workflow.states import Action, NotAllowed, Status, check_can_contribute
 
 # Languages an activity can list as spoken there (ISO 639 codes; "fse": Finnish Sign Language).
 SPOKEN_LANGUAGES = ("fi", "sv", "en", "fse", "ru", "et", "uk", "ar", "so", "fa")
@@ -181,6 +181,7 @@ def _apply(activity: Activity, details: ActivityDetails) -> None:
 
 def propose_activity(details: ActivityDetails, *, author: User) -> Activity:
     """A resident's proposal: saved and sent to the moderation queue at once."""
+    check_can_contribute(author)
     if not author.is_verified:
         raise NotAllowed()
     _check_details(details)
@@ -211,6 +212,8 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
     more places promote people from the waiting list."""
     if not can_edit(actor, activity):
         raise NotAllowed()
+    if not actor.is_moderator:
+        check_can_contribute(actor)  # a blocked author cannot send the proposal again
     _check_details(details)
     activity = _lock(activity.id)
     taken = count_taken(activity.id)
@@ -232,6 +235,58 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
     if activity.status == Status.PUBLISHED:
         promote_from_waitlist(activity)
     return activity
+
+
+# The texts the development manager may correct on the desk, with their longest length.
+MODERATOR_EDITABLE: dict[str, int] = {
+    **{f"title_{lang}": 200 for lang in LANGS},
+    **{f"description_{lang}": 20_000 for lang in LANGS},
+    **{f"accessibility_{lang}": 5_000 for lang in LANGS},
+    "place": 300,
+    "organiser_contact": 254,
+}
+
+
+def edit_as_moderator(
+    activity: Activity, texts: dict[str, str], *, actor: User
+) -> dict[str, tuple[str, str]]:
+    """The development manager corrects texts (e.g. removes a private phone number).
+
+    Only the keys of MODERATOR_EDITABLE; the rest of the activity stays as it is. Returns
+    the changed fields as {field: (before, after)} for the desk's audit log, and marks the
+    activity as edited by the moderator.
+    """
+    if not actor.is_moderator:
+        raise NotAllowed()
+    values = {name: (texts[name] or "").strip() for name in MODERATOR_EDITABLE if name in texts}
+    for name, value in values.items():
+        if len(value) > MODERATOR_EDITABLE[name]:
+            raise InvalidActivity(
+                _l("Use at most %(count)s characters.", count=MODERATOR_EDITABLE[name]),
+                field=name,
+            )
+    merged = {name: values.get(name, getattr(activity, name)) for name in MODERATOR_EDITABLE}
+    if not any(merged[f"title_{lang}"] for lang in LANGS):
+        raise InvalidActivity(_l("Write the title in at least one language."), field="title_fi")
+    for lang in LANGS:
+        if merged[f"description_{lang}"] and not merged[f"title_{lang}"]:
+            raise InvalidActivity(
+                _l("Write a title in the same language as the description."),
+                field=f"title_{lang}",
+            )
+    if not merged["place"]:
+        raise InvalidActivity(_l("Fill in this field."), field="place")
+    changes = {
+        name: (getattr(activity, name), value)
+        for name, value in values.items()
+        if getattr(activity, name) != value
+    }
+    if changes:
+        for name, (_before, after) in changes.items():
+            setattr(activity, name, after)
+        activity.moderator_edited_at = utcnow()
+        db.session.flush()
+    return changes
 
 
 def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:

@@ -121,6 +121,8 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
     # Kept by one atomic UPDATE per support (services.add_support), never read-modify-write.
     support_count: Mapped[int] = mapped_column(default=0, index=True)
     threshold_reached_at: Mapped[datetime | None]
+    # Set when the development manager corrects the text (the original is in the audit log).
+    moderator_edited_at: Mapped[datetime | None]
 
     theme: Mapped[Theme] = relationship(lazy="raise")
     district: Mapped[District | None] = relationship(lazy="raise")

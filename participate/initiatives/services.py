@@ -44,7 +44,12 @@ from participate.initiatives.models import (
 from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
 from participate.workflow.services import apply_action
-from participate.workflow.states import Action, InvalidTransition, NotAllowed
+from participate.workflow.states import (
+    Action,
+    InvalidTransition,
+    NotAllowed,
+    check_can_contribute,
+)
 
 # The district choice "not chosen": take the district at the map point.
 FROM_POINT = ""
@@ -167,8 +172,7 @@ def validate(data: InitiativeData) -> int | None:
 
 
 def _check_author(actor: User) -> None:
-    if not actor.is_active or actor.is_blocked:
-        raise NotAllowed()
+    check_can_contribute(actor)
 
 
 def save_initiative(
@@ -229,6 +233,38 @@ def submit_initiative(initiative: Initiative, *, actor: User) -> None:
     )
 
 
+def edit_as_moderator(
+    initiative: Initiative, *, title: str, body: str, actor: User
+) -> dict[str, tuple[str, str]]:
+    """The development manager corrects the text (e.g. removes a phone number).
+
+    Returns the changed fields as {field: (before, after)}; the desk keeps them in the audit
+    log and tells the author. The page then says the text was edited by the moderator.
+    """
+    if not actor.is_moderator:
+        raise NotAllowed()
+    values = {"title": title.strip(), "body": body.strip()}
+    limits = {"title": TITLE_MAX, "body": BODY_MAX}
+    for name, value in values.items():
+        if not value:
+            raise InvalidInitiative(_l("Fill in this field."), field=name)
+        if len(value) > limits[name]:
+            raise InvalidInitiative(
+                _l("Use at most %(count)s characters.", count=limits[name]), field=name
+            )
+    changes = {
+        name: (getattr(initiative, name), value)
+        for name, value in values.items()
+        if getattr(initiative, name) != value
+    }
+    if changes:
+        for name, (_before, after) in changes.items():
+            setattr(initiative, name, after)
+        initiative.moderator_edited_at = utcnow()
+        db.session.flush()
+    return changes
+
+
 def support_threshold() -> int:
     return int(current_app.config["SETTINGS"].initiative_threshold)
 
@@ -248,8 +284,7 @@ def _change_count(initiative: Initiative, delta: int) -> int:
 
 def add_support(initiative: Initiative, *, user: User) -> Support:
     """One support per verified account; raises AlreadySupported on the second (also racing)."""
-    if not user.is_active or user.is_blocked:
-        raise NotAllowed()
+    check_can_contribute(user)
     if not user.is_verified:
         raise NotVerified(
             _l("Verify your e-mail address first: open the link we sent you. Then you can support.")

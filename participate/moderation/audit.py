@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship
 
 from participate.accounts.models import User
 from participate.db import Base, utcnow
@@ -50,6 +50,18 @@ class AuditLogIsAppendOnly(RuntimeError):
 @sa.event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> None:
     raise AuditLogIsAppendOnly("audit entries are never changed or deleted")
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEntry)…)` skips the mapper events above: refuse it here."""
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) == AuditEntry.__tablename__ or any(
+        mapper.class_ is AuditEntry for mapper in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("audit entries are never changed or deleted")
 
 
 def record(

@@ -1,27 +1,47 @@
-"""The desk's reads: the queue of everything waiting, of every moderated kind.
+"""The desk's reads: the queue of everything waiting (of every moderated kind), reports,
+standard reasons, the audit log and the list of accounts.
 
-`QUEUE_KINDS` lists the moderated models. To add a kind, follow docs/initiatives.md
-("Moderation desk: adding a kind"): the model provides `moderation_kind`, `moderation_label`,
-`submitted_at`, `moderation_title()`, `moderation_link()` and, when its partials show more
-than the author, `moderation_load_options()`; the templates `moderation/_row_<kind>.html`
-and `moderation/_detail_<kind>.html` show it.
+`QUEUE_KINDS` lists the moderated models. To add a kind, follow docs/moderation.md ("Adding a
+kind"): the model provides `moderation_kind`, `moderation_label`, `submitted_at`,
+`moderation_title()`, `moderation_link()` and, when its partials show more than the author,
+`moderation_load_options()`; the templates `moderation/_row_<kind>.html` and
+`moderation/_detail_<kind>.html` show it. Every list here costs a fixed number of queries
+(one per kind for the queue), whatever its length.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import joinedload
 
+from participate.accounts.models import Role, User
 from participate.activities.models import Activity
 from participate.db import utcnow
+from participate.districts.models import District
 from participate.extensions import db
+from participate.i18n.locale import LANGS
 from participate.initiatives.models import Initiative
+from participate.moderation.audit import AuditEntry
+from participate.moderation.models import Report, StandardReason
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.states import Status
 
 QUEUE_KINDS: list[type[ModeratedMixin]] = [Initiative, Activity]
+
+# The queue's district filter: the item concerns the whole city (no district).
+WHOLE_CITY = "city"
+# "Waiting at least N days" choices of the queue's age filter.
+AGE_CHOICES = (1, 3, 7, 14, 30)
+AUDIT_PER_PAGE = 50
+USERS_PER_PAGE = 50
+TEXT_FILTER_MAX = 200
 
 
 def kinds() -> dict[str, type[ModeratedMixin]]:
@@ -32,42 +52,178 @@ def get_kind(kind: str) -> type[ModeratedMixin] | None:
     return kinds().get(kind)
 
 
+# The queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str | None = None
+    district: str | None = None  # a district slug, or WHOLE_CITY
+    language: str | None = None  # fi, sv, en
+    min_age_days: int | None = None  # waiting at least this many days
+
+    def as_args(self) -> dict[str, Any]:
+        args = {
+            "kind": self.kind,
+            "district": self.district,
+            "language": self.language,
+            "age": self.min_age_days,
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+    @property
+    def is_filtered(self) -> bool:
+        return any((self.kind, self.district, self.language, self.min_age_days))
+
+
+def parse_queue_filters(args: Mapping[str, str], district_slugs: set[str]) -> QueueFilters:
+    """Filters from the query string; unknown values are ignored (a stale link still works)."""
+    kind = args.get("kind") or None
+    district = args.get("district") or None
+    language = args.get("language") or None
+    age = args.get("age") or ""
+    return QueueFilters(
+        kind=kind if kind in kinds() else None,
+        district=district if district == WHOLE_CITY or district in district_slugs else None,
+        language=language if language in LANGS else None,
+        min_age_days=int(age) if age.isdigit() and int(age) in AGE_CHOICES else None,
+    )
+
+
 @dataclass(frozen=True)
 class QueueEntry:
     kind: str
     item: ModeratedMixin
+    # Waiting since: the (latest) submission, or the first open report on a published item.
     submitted_at: datetime
     waited: timedelta
+    report_count: int = 0
+
+    @property
+    def key(self) -> str:
+        """`<kind>:<id>`, the value of the bulk form's checkbox."""
+        return f"{self.kind}:{self.item.id}"  # type: ignore[attr-defined]
+
+    @property
+    def is_reported(self) -> bool:
+        return self.report_count > 0
+
+    @property
+    def is_submission(self) -> bool:
+        return self.item.status == Status.SUBMITTED
 
 
-def list_queue(kind: str | None = None, *, now: datetime | None = None) -> list[QueueEntry]:
-    """Every submitted item of every kind (or of `kind`), oldest first: one query per kind."""
+def _open_reports(kind: str) -> sa.Subquery:
+    return (
+        sa.select(
+            Report.item_id,
+            sa.func.count(Report.id).label("report_count"),
+            sa.func.min(Report.created_at).label("first_report_at"),
+        )
+        .where(Report.item_kind == kind, Report.resolved_at.is_(None))
+        .group_by(Report.item_id)
+        .subquery()
+    )
+
+
+def _district_condition(model: type[ModeratedMixin], district: str) -> sa.ColumnElement[bool]:
+    column = sa.inspect(model).columns.get("district_id")
+    if column is None:  # a kind without districts never matches a district filter
+        return sa.false()
+    if district == WHOLE_CITY:
+        return column.is_(None)
+    return column == sa.select(District.id).where(District.slug == district).scalar_subquery()
+
+
+def _language_condition(model: type[ModeratedMixin], lang: str) -> sa.ColumnElement[bool]:
+    """Written in `lang`: the `language` column, or a non-empty `title_<lang>`."""
+    columns = sa.inspect(model).columns
+    if "language" in columns:
+        return columns["language"] == lang
+    if f"title_{lang}" in columns:
+        return columns[f"title_{lang}"] != ""
+    return sa.true()
+
+
+def list_queue(
+    kind: str | None = None, *, filters: QueueFilters | None = None, now: datetime | None = None
+) -> list[QueueEntry]:
+    """Everything waiting: submitted items and items with open reports, oldest first.
+
+    One query per kind (plus the kind's own select-in loads), whatever the number of items.
+    """
+    filters = filters or QueueFilters(kind=kind)
     now = now or utcnow()
     entries: list[QueueEntry] = []
     for model in QUEUE_KINDS:
-        if kind and model.moderation_kind != kind:
+        if filters.kind and model.moderation_kind != filters.kind:
             continue
-        query = (
-            sa.select(model)
-            .where(model.status == Status.SUBMITTED)
-            .options(*model.moderation_load_options())
-            .order_by(model.submitted_at)
+        reports = _open_reports(model.moderation_kind)
+        since = sa.case(
+            (reports.c.first_report_at.is_not(None), reports.c.first_report_at),
+            else_=sa.func.coalesce(model.submitted_at, model.status_changed_at),
         )
-        for item in db.session.scalars(query).unique():
-            submitted = item.submitted_at or item.status_changed_at
-            entries.append(QueueEntry(model.moderation_kind, item, submitted, now - submitted))
+        query = (
+            sa.select(model, reports.c.report_count, reports.c.first_report_at)
+            .outerjoin(reports, reports.c.item_id == model.id)  # type: ignore[attr-defined]
+            .where(sa.or_(model.status == Status.SUBMITTED, reports.c.report_count.is_not(None)))
+            .options(*model.moderation_load_options())
+        )
+        if filters.district:
+            query = query.where(_district_condition(model, filters.district))
+        if filters.language:
+            query = query.where(_language_condition(model, filters.language))
+        if filters.min_age_days:
+            query = query.where(since <= now - timedelta(days=filters.min_age_days))
+        for item, report_count, first_report_at in db.session.execute(query).unique():
+            waiting_since = first_report_at or item.submitted_at or item.status_changed_at
+            entries.append(
+                QueueEntry(
+                    model.moderation_kind,
+                    item,
+                    waiting_since,
+                    now - waiting_since,
+                    int(report_count or 0),
+                )
+            )
     entries.sort(key=lambda entry: entry.submitted_at)
     return entries
 
 
-def count_waiting() -> int:
-    total = 0
+def count_waiting_by_kind() -> dict[str, int]:
+    """What `list_queue()` would show, counted per kind in one query (the menu's badge)."""
+    columns = []
     for model in QUEUE_KINDS:
-        query = (
-            sa.select(sa.func.count()).select_from(model).where(model.status == Status.SUBMITTED)
+        reported = sa.select(Report.item_id).where(
+            Report.item_kind == model.moderation_kind, Report.resolved_at.is_(None)
         )
-        total += int(db.session.scalar(query) or 0)
-    return total
+        waiting = (
+            sa.select(sa.func.count())
+            .select_from(model)
+            .where(
+                sa.or_(
+                    model.status == Status.SUBMITTED,
+                    model.id.in_(reported),  # type: ignore[attr-defined]
+                )
+            )
+            .scalar_subquery()
+        )
+        columns.append(waiting.label(model.moderation_kind))
+    row = db.session.execute(sa.select(*columns)).one()
+    return {kind: int(count or 0) for kind, count in row._mapping.items()}
+
+
+def count_waiting() -> int:
+    return sum(count_waiting_by_kind().values())
+
+
+def count_waiting_for_menu() -> int:
+    """The badge in the moderator's menu: counted once per request, whatever renders."""
+    if not has_request_context():
+        return count_waiting()
+    if "moderation_waiting" not in g:
+        g.moderation_waiting = count_waiting()
+    return int(g.moderation_waiting)
 
 
 def get_item(kind: str, item_id: int) -> ModeratedMixin | None:
@@ -81,3 +237,213 @@ def get_item(kind: str, item_id: int) -> ModeratedMixin | None:
         .options(*model.moderation_load_options())
     )
     return db.session.scalars(query).unique().one_or_none()
+
+
+def get_items(keys: list[tuple[str, int]]) -> list[tuple[str, ModeratedMixin]]:
+    """Items by (kind, id), one query per kind; unknown ones are left out."""
+    found: list[tuple[str, ModeratedMixin]] = []
+    for model in QUEUE_KINDS:
+        ids = [item_id for kind, item_id in keys if kind == model.moderation_kind]
+        if not ids:
+            continue
+        query = (
+            sa.select(model)
+            .where(model.id.in_(ids))  # type: ignore[attr-defined]
+            .options(*model.moderation_load_options())
+            .order_by(model.submitted_at)
+        )
+        found += [(model.moderation_kind, item) for item in db.session.scalars(query).unique()]
+    return found
+
+
+# Reports --------------------------------------------------------------------------------
+
+
+def list_reports(kind: str, item_id: int, *, open_only: bool = False) -> list[Report]:
+    """The item's reports with their reporters, newest first."""
+    query = (
+        sa.select(Report)
+        .where(Report.item_kind == kind, Report.item_id == item_id)
+        .options(joinedload(Report.reporter))
+        .order_by(Report.id.desc())
+    )
+    if open_only:
+        query = query.where(Report.resolved_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def get_report_by(kind: str, item_id: int, reporter_id: int) -> Report | None:
+    return db.session.scalar(
+        sa.select(Report).where(
+            Report.item_kind == kind, Report.item_id == item_id, Report.reporter_id == reporter_id
+        )
+    )
+
+
+def count_open_reports(kind: str, item_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Report.id)).where(
+                Report.item_kind == kind, Report.item_id == item_id, Report.resolved_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+# Standard reasons -----------------------------------------------------------------------
+
+
+def list_reasons(*, active_only: bool = False) -> list[StandardReason]:
+    query = sa.select(StandardReason).order_by(StandardReason.position, StandardReason.id)
+    if active_only:
+        query = query.where(StandardReason.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_reason(reason_id: int) -> StandardReason | None:
+    return db.session.get(StandardReason, reason_id)
+
+
+def get_reasons(ids: list[int]) -> list[StandardReason]:
+    if not ids:
+        return []
+    query = (
+        sa.select(StandardReason)
+        .where(StandardReason.id.in_(ids))
+        .order_by(StandardReason.position, StandardReason.id)
+    )
+    return list(db.session.scalars(query))
+
+
+# The audit log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str = ""  # part of a name or an e-mail address
+    action: str = ""  # an action name such as "initiative.hide"
+    object_kind: str = ""
+    object_id: int | None = None
+    q: str = ""  # free text in the title, the reason, before and after
+
+    def as_args(self) -> dict[str, Any]:
+        args = {
+            "actor": self.actor or None,
+            "action": self.action or None,
+            "object_kind": self.object_kind or None,
+            "object_id": self.object_id,
+            "q": self.q or None,
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+
+def audit_select(filters: AuditFilters) -> sa.Select[tuple[AuditEntry]]:
+    query = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
+    if filters.actor:
+        people = sa.select(User.id).where(
+            sa.or_(
+                User.display_name.icontains(filters.actor, autoescape=True),
+                User.email.icontains(filters.actor, autoescape=True),
+            )
+        )
+        query = query.where(AuditEntry.actor_id.in_(people))
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.object_kind:
+        query = query.where(AuditEntry.object_kind == filters.object_kind)
+    if filters.object_id is not None:
+        query = query.where(AuditEntry.object_id == filters.object_id)
+    if filters.q:
+        query = query.where(
+            sa.or_(
+                *(
+                    column.icontains(filters.q, autoescape=True)
+                    for column in (
+                        AuditEntry.object_title,
+                        AuditEntry.reason,
+                        AuditEntry.before,
+                        AuditEntry.after,
+                    )
+                )
+            )
+        )
+    return query.order_by(AuditEntry.id.desc())
+
+
+def search_audit(filters: AuditFilters, *, page: int = 1) -> Pagination:
+    """Newest first, with the actors: two queries (count and rows) per page."""
+    return db.paginate(
+        audit_select(filters), page=max(page, 1), per_page=AUDIT_PER_PAGE, error_out=False
+    )
+
+
+def list_audit(filters: AuditFilters, *, limit: int = 100_000) -> list[AuditEntry]:
+    """Every matching entry (the CSV export), newest first."""
+    return list(db.session.scalars(audit_select(filters).limit(limit)))
+
+
+def list_audit_actions() -> list[str]:
+    return list(
+        db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    )
+
+
+def list_audit_object_kinds() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry.object_kind).distinct().order_by(AuditEntry.object_kind)
+        )
+    )
+
+
+# Accounts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    q: str = ""  # part of a name or an e-mail address
+    role: Role | None = None
+    blocked: bool | None = None
+
+    def as_args(self) -> dict[str, Any]:
+        args = {
+            "q": self.q or None,
+            "role": self.role.value if self.role else None,
+            "blocked": {True: "yes", False: "no", None: None}[self.blocked],
+        }
+        return {key: value for key, value in args.items() if value is not None}
+
+
+def search_users(filters: UserFilters, *, page: int = 1) -> Pagination:
+    """Accounts (not deleted ones) by name: two queries per page, the home district joined."""
+    query = sa.select(User).where(User.deleted_at.is_(None))
+    if filters.q:
+        query = query.where(
+            sa.or_(
+                User.display_name.icontains(filters.q, autoescape=True),
+                User.email.icontains(filters.q, autoescape=True),
+            )
+        )
+    if filters.role is not None:
+        query = query.where(User.role == filters.role)
+    if filters.blocked is True:
+        query = query.where(User.blocked_at.is_not(None))
+    elif filters.blocked is False:
+        query = query.where(User.blocked_at.is_(None))
+    query = query.order_by(sa.func.lower(User.display_name), User.id)
+    return db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
+
+
+def get_user(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.deleted_at is None else None
+
+
+def list_audit_for(object_kind: str, object_id: int, *, limit: int = 50) -> list[AuditEntry]:
+    """The latest entries about one object (a user's page shows its own history)."""
+    return list(
+        db.session.scalars(
+            audit_select(AuditFilters(object_kind=object_kind, object_id=object_id)).limit(limit)
+        )
+    )

@@ -1,35 +1,64 @@
 """The development manager's desk under /<lang>/moderation/ (role: moderator or admin).
 
-Generic routes work for every kind in `queries.QUEUE_KINDS`; the initiative's answer has its
-own. docs/initiatives.md ("Moderation desk: adding a kind") describes the contract.
+Generic routes work for every kind in `queries.QUEUE_KINDS`: the queue (with filters and bulk
+decisions), one item (decision, reports, correction). Then the initiative's answer, the
+standard reasons, statistics and the council report. docs/moderation.md describes them.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_timedelta
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.models import Role
 from participate.accounts.permissions import role_required
+from participate.districts.queries import list_districts
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.forms import show_domain_error
+from participate.i18n.content import current_lang
+from participate.i18n.formatting import local_date, number
+from participate.i18n.locale import LANGS
 from participate.initiatives import queries as initiative_queries
 from participate.initiatives.models import Initiative
 from participate.initiatives.services import AnswerData
 from participate.initiatives.text import format_body
-from participate.moderation import answers, queries, services
-from participate.moderation.forms import DESK_ACTIONS, AnswerForm, DecisionForm
+from participate.moderation import (
+    answers,
+    charts,
+    council_report,
+    queries,
+    services,
+    statistics,
+)
+from participate.moderation.editing import EDITORS
+from participate.moderation.forms import (
+    DESK_ACTIONS,
+    AnswerForm,
+    BulkDecisionForm,
+    CloseReportsForm,
+    DecisionForm,
+    PeriodForm,
+    ReasonForm,
+    edit_form,
+)
+from participate.moderation.models import StandardReason
+from participate.moderation.periods import Period, last_full_months, recent_months
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
 bp = Blueprint("moderation", __name__, url_prefix="/<any(fi,sv,en):lang_code>/moderation")
+
+COUNCIL_REPORT_MONTHS = 6
+STATISTICS_MONTHS = 12
 
 
 @bp.app_template_filter("waited")
@@ -46,6 +75,13 @@ def _get_item_or_404(kind: str, item_id: int) -> ModeratedMixin:
     return item
 
 
+def _reason_choices() -> list[tuple[int, str]]:
+    lang = current_lang()
+    return [
+        (reason.id, reason.text(lang).text) for reason in queries.list_reasons(active_only=True)
+    ]
+
+
 def _decision_form(item: ModeratedMixin) -> DecisionForm:
     form = DecisionForm()
     form.action.choices = [
@@ -53,35 +89,119 @@ def _decision_form(item: ModeratedMixin) -> DecisionForm:
         for action in DESK_ACTIONS
         if item.workflow.can(item.status, action)
     ]
+    form.reasons.choices = _reason_choices()
     return form
 
 
-def _item_page(kind: str, item: ModeratedMixin, form: DecisionForm) -> str:
-    extra = {}
+def _item_page(
+    kind: str,
+    item: ModeratedMixin,
+    form: DecisionForm,
+    close_form: CloseReportsForm | None = None,
+) -> str:
+    extra: dict[str, Any] = {}
     if isinstance(item, Initiative):
         extra = {"body_html": format_body(item.body), "can_answer": item.status == Status.PUBLISHED}
+    reports = queries.list_reports(kind, item.id)  # type: ignore[attr-defined]
     return render_template(
         "moderation/item.html",
         kind=kind,
         item=item,
         form=form,
         history=list_transitions(kind, item.id),  # type: ignore[attr-defined]
+        reports=reports,
+        open_reports=[report for report in reports if report.is_open],
+        close_form=close_form or CloseReportsForm(prefix="close"),
+        can_edit=kind in EDITORS,
         **extra,
     )
 
 
-@bp.route("/")
-@role_required(Role.MODERATOR)
-def index() -> str:
-    kind = request.args.get("kind") or None
-    if kind is not None and queries.get_kind(kind) is None:
-        kind = None
+# The queue -----------------------------------------------------------------------------
+
+
+def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) -> tuple[str, int]:
+    districts = list_districts()
+    filters = queries.parse_queue_filters(request.args, {d.slug for d in districts})
+    entries = queries.list_queue(filters=filters)
+    if bulk_form is None:
+        bulk_form = BulkDecisionForm()
+    bulk_form.reasons.choices = _reason_choices()
+    lang = current_lang()
     return render_template(
         "moderation/index.html",
-        entries=queries.list_queue(kind),
+        entries=entries,
         kinds=queries.QUEUE_KINDS,
-        current_kind=kind,
-    )
+        counts=queries.count_waiting_by_kind(),
+        filters=filters,
+        current_kind=filters.kind,
+        district_choices=[(d.slug, d.name(lang)) for d in districts],
+        whole_city=queries.WHOLE_CITY,
+        age_choices=queries.AGE_CHOICES,
+        langs=LANGS,
+        bulk_form=bulk_form,
+        bulk_possible=any(entry.is_submission for entry in entries),
+    ), status
+
+
+@bp.route("/")
+@role_required(Role.MODERATOR)
+def index() -> tuple[str, int]:
+    return _queue_page()
+
+
+def _parse_keys(values: list[str]) -> list[tuple[str, int]]:
+    keys = []
+    for value in values:
+        kind, _sep, item_id = value.partition(":")
+        if queries.get_kind(kind) is not None and item_id.isdigit():
+            keys.append((kind, int(item_id)))
+    return keys
+
+
+@bp.route("/bulk", methods=["POST"])
+@role_required(Role.MODERATOR)
+def bulk() -> tuple[str, int] | BaseResponse:
+    form = BulkDecisionForm()
+    form.reasons.choices = _reason_choices()
+    form.items.choices = [(value, value) for value in request.form.getlist("items")]
+    if form.validate_on_submit():
+        items = [
+            (kind, item)
+            for kind, item in queries.get_items(_parse_keys(form.items.data or []))
+            if item.status != Status.DRAFT
+        ]
+        try:
+            result = services.decide_many(
+                items,
+                Action(form.action.data),
+                actor=current_user,
+                reason=form.reason.data or "",
+                reasons=queries.get_reasons(form.reasons.data or []),
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if result.done:
+                flash(
+                    ngettext(
+                        "Decision saved for %(num)s submission. The author is told by e-mail.",
+                        "Decision saved for %(num)s submissions. The authors are told by e-mail.",
+                        len(result.done),
+                    ),
+                    "success",
+                )
+            for _kind, item, message in result.skipped:
+                flash(
+                    _("Not changed: “%(title)s”. %(reason)s", title=item.moderation_title(), reason=message),
+                    "error",
+                )
+            return redirect(url_for(".index", **request.args))
+    return _queue_page(form, status=400)
+
+
+# One item ------------------------------------------------------------------------------
 
 
 @bp.route("/<string:kind>/<int:item_id>")
@@ -99,7 +219,13 @@ def decide(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
     if form.validate_on_submit():
         action = Action(form.action.data)
         try:
-            services.decide(found, action, actor=current_user, reason=form.reason.data or "")
+            services.decide(
+                found,
+                action,
+                actor=current_user,
+                reason=form.reason.data or "",
+                reasons=queries.get_reasons(form.reasons.data or []),
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -116,7 +242,52 @@ def decide(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
     return _item_page(kind, found, form), 400
 
 
-# The initiative's own desk pages -----------------------------------------------------------
+@bp.route("/<string:kind>/<int:item_id>/reports", methods=["POST"])
+@role_required(Role.MODERATOR)
+def close_reports(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
+    found = _get_item_or_404(kind, item_id)
+    form = CloseReportsForm(prefix="close")
+    if form.validate_on_submit():
+        try:
+            services.close_reports(found, actor=current_user, note=form.note.data or "")
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The reports are closed: “%(title)s”.", title=found.moderation_title()), "success")
+            return redirect(url_for(".index"))
+    return _item_page(kind, found, _decision_form(found), close_form=form), 400
+
+
+@bp.route("/<string:kind>/<int:item_id>/edit", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def edit(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
+    found = _get_item_or_404(kind, item_id)
+    editor = EDITORS.get(kind)
+    if editor is None:
+        abort(404)
+    form = edit_form(editor.fields, obj=found)
+    if form.validate_on_submit():
+        values = {field.name: form[field.name].data or "" for field in editor.fields}
+        try:
+            services.edit_item(
+                kind, found, values, actor=current_user, reason=form.reason.data or ""
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Your correction is saved and the author is told by e-mail."), "success"
+            )
+            return redirect(url_for(".item", kind=kind, item_id=item_id))
+    page = render_template(
+        "moderation/edit.html", kind=kind, item=found, form=form, fields=editor.fields
+    )
+    return page, (400 if request.method == "POST" else 200)
+
+
+# The initiative's own desk pages -------------------------------------------------------
 
 
 @bp.route("/initiatives/unanswered")
@@ -159,3 +330,182 @@ def answer(item_id: int) -> str | tuple[str, int] | BaseResponse:
         can_answer=initiative.status == Status.PUBLISHED,
     )
     return (page, 400) if request.method == "POST" else page
+
+
+# Standard reasons ----------------------------------------------------------------------
+
+
+def _reason_or_404(reason_id: int) -> StandardReason:
+    reason = queries.get_reason(reason_id)
+    if reason is None:
+        abort(404)
+    return reason
+
+
+def _reason_data(form: ReasonForm) -> services.ReasonData:
+    return services.ReasonData(
+        text_fi=form.text_fi.data or "",
+        text_sv=form.text_sv.data or "",
+        text_en=form.text_en.data or "",
+        position=form.position.data or 0,
+        is_active=bool(form.is_active.data),
+    )
+
+
+@bp.route("/reasons")
+@role_required(Role.MODERATOR)
+def reasons() -> str:
+    return render_template("moderation/reasons.html", reasons=queries.list_reasons())
+
+
+@bp.route("/reasons/new", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def reason_new() -> tuple[str, int] | BaseResponse:
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.save_reason(_reason_data(form), actor=current_user)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The standard reason is added."), "success")
+            return redirect(url_for(".reasons"))
+    page = render_template("moderation/reason_form.html", form=form, reason=None)
+    return page, (400 if request.method == "POST" else 200)
+
+
+@bp.route("/reasons/<int:reason_id>/edit", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def reason_edit(reason_id: int) -> tuple[str, int] | BaseResponse:
+    reason = _reason_or_404(reason_id)
+    form = ReasonForm(obj=reason)
+    if form.validate_on_submit():
+        try:
+            services.save_reason(_reason_data(form), actor=current_user, reason=reason)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The standard reason is saved."), "success")
+            return redirect(url_for(".reasons"))
+    page = render_template("moderation/reason_form.html", form=form, reason=reason)
+    return page, (400 if request.method == "POST" else 200)
+
+
+@bp.route("/reasons/<int:reason_id>/delete", methods=["POST"])
+@role_required(Role.MODERATOR)
+def reason_delete(reason_id: int) -> BaseResponse:
+    reason = _reason_or_404(reason_id)
+    # Only the CSRF token matters here: a FlaskForm without fields checks it.
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.delete_reason(reason, actor=current_user)
+    db.session.commit()
+    flash(_("The standard reason is removed. Past decisions keep their text."), "success")
+    return redirect(url_for(".reasons"))
+
+
+# Statistics and the council report ------------------------------------------------------
+
+
+def _period_form(default: Period) -> tuple[PeriodForm, Period | None]:
+    """The period from ?start=&end= (or the default); None when the input is wrong."""
+    if "start" in request.args or "end" in request.args:
+        form = PeriodForm(formdata=request.args)
+        return form, (form.period if form.validate() else None)
+    form = PeriodForm(data={"start": default.start, "end": default.end})
+    return form, default
+
+
+def _statistics_charts(stats: statistics.Statistics) -> dict[str, Any]:
+    start, end = local_date(stats.period.start), local_date(stats.period.end)
+    same_numbers = _("The same numbers are in the table below the chart.")
+
+    def chart(chart_id: str, title: str, desc: str, bars: list[tuple[str, float]]) -> Any:
+        return charts.bar_chart(
+            chart_id=chart_id,
+            title=title,
+            description=f"{desc} {same_numbers}",
+            bars=bars,
+            value_format=lambda value: number(value),
+        )
+
+    return {
+        "months": chart(
+            "chart-months",
+            _("Initiatives sent per month"),
+            _("Bar chart of initiatives sent each month from %(start)s to %(end)s.", start=start, end=end),
+            [(row.label, row.submissions) for row in stats.months],
+        ),
+        "supports": chart(
+            "chart-supports",
+            _("Supports given per month"),
+            _("Bar chart of supports given each month from %(start)s to %(end)s.", start=start, end=end),
+            [(row.label, row.supports) for row in stats.months],
+        ),
+        "districts": chart(
+            "chart-districts",
+            _("Initiatives per major district"),
+            _("Bar chart of initiatives sent in the period per major district."),
+            [(row.label, row.submissions) for row in stats.districts],
+        ),
+        "themes": chart(
+            "chart-themes",
+            _("Initiatives per theme"),
+            _("Bar chart of initiatives sent in the period per theme."),
+            [(row.label, row.submissions) for row in stats.themes],
+        ),
+        "statuses": chart(
+            "chart-statuses",
+            _("Initiatives per status"),
+            _("Bar chart of the present status of initiatives sent in the period."),
+            [(row.status.label, row.initiatives) for row in stats.statuses],
+        ),
+    }
+
+
+@bp.route("/statistics")
+@role_required(Role.MODERATOR)
+def statistics_page() -> tuple[str, int]:
+    form, period = _period_form(recent_months(STATISTICS_MONTHS))
+    stats = statistics.build(period, current_lang()) if period else None
+    return render_template(
+        "moderation/statistics.html",
+        form=form,
+        stats=stats,
+        charts=_statistics_charts(stats) if stats else {},
+    ), (200 if stats else 400)
+
+
+@bp.route("/council-report")
+@role_required(Role.MODERATOR)
+def council_report_page() -> tuple[str, int]:
+    form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
+    report = council_report.build(period, current_lang()) if period else None
+    return render_template(
+        "moderation/council_report.html", form=form, report=report
+    ), (200 if report else 400)
+
+
+@bp.route("/council-report.csv")
+@role_required(Role.MODERATOR)
+def council_report_csv() -> Response:
+    form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
+    if period is None:
+        abort(400)
+    lang = current_lang()
+    report = council_report.build(period, lang)
+    body = council_report.report_csv(
+        report,
+        lang=lang,
+        entry_url=lambda initiative: url_for(
+            "initiatives.detail", initiative_id=initiative.id, _external=True
+        ),
+    )
+    filename = f"council-report-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(
+        body.encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -32,8 +32,16 @@ def init_app(app: Flask) -> None:
         ]
         moderator_items = []
         if current_user.is_authenticated and current_user.is_moderator:
+            # A feature may register a count for its item (a function, called only when the
+            # menu is drawn): app.extensions["nav_badges"][endpoint] = count_function.
+            badges = app.extensions.get("nav_badges", {})
             moderator_items = [
-                {"endpoint": endpoint, "label": label, "current": section == [prefix]}
+                {
+                    "endpoint": endpoint,
+                    "label": label,
+                    "current": section == [prefix],
+                    "badge": badges.get(endpoint),
+                }
                 for endpoint, label, prefix in MODERATOR_NAV
                 if endpoint in app.view_functions
             ]

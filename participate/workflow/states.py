@@ -110,6 +110,28 @@ class NotAllowed(DomainError):
         super().__init__(_l("You are not allowed to do this."))
 
 
+class AccountBlocked(NotAllowed):
+    """An administrator has blocked the account: it can read, but send nothing new."""
+
+    def __init__(self) -> None:
+        DomainError.__init__(
+            self,
+            _l(
+                "Your account has been blocked, so you cannot send, support or report "
+                "anything. What you sent earlier stays as it is. If you think this is a "
+                "mistake, contact the City of Espoo."
+            ),
+        )
+
+
+def check_can_contribute(user: object) -> None:
+    """Raise NotAllowed for a deleted account and AccountBlocked for a blocked one."""
+    if not getattr(user, "is_active", False):
+        raise NotAllowed()
+    if getattr(user, "is_blocked", False):
+        raise AccountBlocked()
+
+
 @dataclass(frozen=True)
 class Workflow:
     """A state machine: (current status, action) → next status."""

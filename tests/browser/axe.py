@@ -21,6 +21,15 @@ WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 _axe = Axe()
 
+# Wait (at most 2 s) for the CSS transitions and animations that will end to end.
+SETTLE_ANIMATIONS = """async () => {
+  const ending = document.getAnimations().filter(
+    (a) => a.playState === "running" && Number.isFinite(a.effect?.getComputedTiming().endTime)
+  );
+  const done = Promise.all(ending.map((a) => a.finished.catch(() => null)));
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 2000))]);
+}"""
+
 
 def _format(violation: dict[str, Any]) -> str:
     impact = violation.get("impact") or "no impact given"
@@ -49,6 +58,8 @@ def axe_violations(
     }
     # Axe.run() formats `context` with Python's repr(), which is not JavaScript for lists and
     # dicts: inject its bundled axe-core, then pass the arguments through Playwright instead.
+    # A colour half-way through a fade (a map popup opening) fails the contrast rule at random.
+    page.evaluate(SETTLE_ANIMATIONS)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe.axe_script)
     results = page.evaluate(

@@ -1,0 +1,290 @@
+"""Administrators' pages under /<lang>/admin/ (role: admin): the audit log (search, CSV) and
+accounts (roles, blocking). Every change made here is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from participate.accounts.models import Role, User
+from participate.accounts.permissions import role_required
+from participate.errors import DomainError
+from participate.extensions import db
+from participate.forms import show_domain_error
+from participate.i18n.formatting import local_datetime
+from participate.moderation import queries, users
+from participate.moderation.audit import AuditEntry
+from participate.moderation.forms import AuditFilterForm, BlockForm, RoleForm, UserFilterForm
+from participate.workflow.states import Action
+
+bp = Blueprint("admin", __name__, url_prefix="/<any(fi,sv,en):lang_code>/admin")
+
+# The second half of an audit action name ("initiative.hide" → "hide"), in words.
+VERB_LABELS: dict[str, Any] = {
+    "report": _l("Reported by a resident"),
+    "edit": _l("Text corrected"),
+    "reports_closed": _l("Reports closed"),
+    "create": _l("Added"),
+    "update": _l("Changed"),
+    "delete": _l("Removed"),
+    "role": _l("Role changed"),
+    "block": _l("Blocked"),
+    "unblock": _l("Unblocked"),
+}
+KIND_LABELS: dict[str, Any] = {
+    "bulk": _l("Several submissions"),
+    "reason": _l("Standard reason"),
+    "user": _l("Account"),
+}
+CSV_DELIMITER = ";"  # Finnish Excel's list separator (the comma is the decimal separator)
+CSV_BOM = "\ufeff"
+
+
+@bp.app_template_filter("audit_kind")
+def describe_kind(kind: str) -> str:
+    model = queries.get_kind(kind)
+    if model is not None:
+        return str(model.moderation_label)
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@bp.app_template_filter("audit_action")
+def describe_action(action: str) -> str:
+    """"initiative.hide" → "Initiative: Hide" in the page's language."""
+    kind, _sep, verb = action.partition(".")
+    if verb in {action.value for action in Action}:
+        verb_label = Action(verb).label
+    else:
+        verb_label = str(VERB_LABELS.get(verb, verb))
+    return _("%(kind)s: %(action)s", kind=describe_kind(kind), action=verb_label)
+
+
+def _audit_form() -> AuditFilterForm:
+    form = AuditFilterForm(formdata=request.args)
+    form.action.choices = [
+        ("", _("All actions")),
+        *((action, describe_action(action)) for action in queries.list_audit_actions()),
+    ]
+    form.object_kind.choices = [
+        ("", _("All objects")),
+        *((kind, describe_kind(kind)) for kind in queries.list_audit_object_kinds()),
+    ]
+    return form
+
+
+def _audit_filters(form: AuditFilterForm) -> queries.AuditFilters | None:
+    if request.args and not form.validate():
+        return None
+    return queries.AuditFilters(
+        actor=form.actor.data or "",
+        action=form.action.data or "",
+        object_kind=form.object_kind.data or "",
+        object_id=form.object_id.data,
+        q=form.q.data or "",
+    )
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit() -> tuple[str, int]:
+    form = _audit_form()
+    filters = _audit_filters(form)
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = queries.search_audit(filters, page=page) if filters is not None else None
+    return render_template(
+        "moderation/audit.html",
+        form=form,
+        filters=filters,
+        pagination=pagination,
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+    ), (200 if filters is not None else 400)
+
+
+def _cell(value: object) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection, OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _who(entry: AuditEntry) -> str:
+    if entry.actor is None:
+        return _("The system")
+    return f"{entry.actor.display_name} <{entry.actor.email}>"
+
+
+@bp.route("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_csv() -> Response:
+    filters = _audit_filters(_audit_form())
+    if filters is None:
+        abort(400)
+    out = io.StringIO()
+    out.write(CSV_BOM)
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Number"),
+            _("Time (UTC)"),
+            _("Time"),
+            _("Who"),
+            _("Action"),
+            _("Action (code)"),
+            _("Object"),
+            _("Object number"),
+            _("Title"),
+            _("Reason"),
+            _("Before"),
+            _("After"),
+        ]
+    )
+    for entry in queries.list_audit(filters):
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    entry.id,
+                    entry.created_at.isoformat(),
+                    local_datetime(entry.created_at),
+                    _who(entry),
+                    describe_action(entry.action),
+                    entry.action,
+                    describe_kind(entry.object_kind),
+                    entry.object_id if entry.object_id is not None else "",
+                    entry.object_title,
+                    entry.reason,
+                    entry.before or "",
+                    entry.after or "",
+                )
+            ]
+        )
+    return Response(
+        out.getvalue().encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )
+
+
+# Accounts ------------------------------------------------------------------------------
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users_index() -> tuple[str, int]:
+    form = UserFilterForm(formdata=request.args)
+    valid = form.validate() if request.args else True
+    pagination = None
+    if valid:
+        blocked = {"yes": True, "no": False}.get(form.blocked.data or "")
+        filters = queries.UserFilters(
+            q=form.q.data or "",
+            role=Role(form.role.data) if form.role.data else None,
+            blocked=blocked,
+        )
+        page = request.args.get("page", 1, type=int) or 1
+        pagination = queries.search_users(filters, page=page)
+    return render_template(
+        "moderation/users.html",
+        form=form,
+        pagination=pagination,
+        page_args={k: v for k, v in request.args.items() if k != "page"},
+    ), (200 if valid else 400)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = queries.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_page(
+    user: User,
+    *,
+    role_form: RoleForm | None = None,
+    block_form: BlockForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    if role_form is None:
+        role_form = RoleForm(prefix="role", data={"role": user.role.value})
+    return render_template(
+        "moderation/user.html",
+        user=user,
+        role_form=role_form,
+        block_form=block_form or BlockForm(prefix="block"),
+        history=queries.list_audit_for("user", user.id),
+        is_self=user.id == current_user.id,
+    ), status
+
+
+@bp.route("/users/<int:user_id>")
+@role_required(Role.ADMIN)
+def user(user_id: int) -> tuple[str, int]:
+    return _user_page(_user_or_404(user_id))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required(Role.ADMIN)
+def change_role(user_id: int) -> tuple[str, int] | BaseResponse:
+    user = _user_or_404(user_id)
+    form = RoleForm(prefix="role")
+    if form.validate_on_submit():
+        try:
+            users.change_role(
+                user, Role(form.role.data), actor=current_user, reason=form.reason.data or ""
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is now: %(role)s.",
+                    name=user.display_name,
+                    role=user.role.label,
+                ),
+                "success",
+            )
+            return redirect(url_for(".user", user_id=user.id))
+    return _user_page(user, role_form=form, status=400)
+
+
+def _block(user_id: int, *, block: bool) -> tuple[str, int] | BaseResponse:
+    user = _user_or_404(user_id)
+    form = BlockForm(prefix="block")
+    if form.validate_on_submit():
+        try:
+            if block:
+                users.block_user(user, actor=current_user, reason=form.reason.data or "")
+            else:
+                users.unblock_user(user, actor=current_user, reason=form.reason.data or "")
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if block:
+                message = _("%(name)s is blocked.", name=user.display_name)
+            else:
+                message = _("%(name)s is no longer blocked.", name=user.display_name)
+            flash(message, "success")
+            return redirect(url_for(".user", user_id=user.id))
+    return _user_page(user, block_form=form, status=400)
+
+
+@bp.route("/users/<int:user_id>/block", methods=["POST"])
+@role_required(Role.ADMIN)
+def block(user_id: int) -> tuple[str, int] | BaseResponse:
+    return _block(user_id, block=True)
+
+
+@bp.route("/users/<int:user_id>/unblock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unblock(user_id: int) -> tuple[str, int] | BaseResponse:
+    return _block(user_id, block=False)
