@@ -29,6 +29,7 @@ FEATURE_DEMOS: tuple[str, ...] = (
     "participate.councillors.demo",
     "participate.initiatives.demo",
     "participate.activities.demo",
+    "participate.moderation.demo",
 )
 
 # (e-mail, password, display name, language, role, home district slug)

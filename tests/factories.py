@@ -323,3 +323,59 @@ def create_support(initiative: Any, user: User | None = None) -> Any:
         .values(support_count=Initiative.support_count + 1)
     )
     return persist(support)
+
+
+# Moderation desk ---------------------------------------------------------------------------
+
+REASON_TEXTS = (
+    "Teksti sisältää henkilötietoja.",
+    "Texten innehåller personuppgifter.",
+    "The text contains personal data.",
+)
+
+
+def create_reason(
+    *,
+    text_fi: str = REASON_TEXTS[0],
+    text_sv: str = REASON_TEXTS[1],
+    text_en: str = REASON_TEXTS[2],
+    position: int = 0,
+    is_active: bool = True,
+) -> Any:
+    """A standard reason in three languages (the migration's seeds are gone after a test)."""
+    from participate.moderation.models import StandardReason
+
+    return persist(
+        StandardReason(
+            text_fi=text_fi,
+            text_sv=text_sv,
+            text_en=text_en,
+            position=position,
+            is_active=is_active,
+        )
+    )
+
+
+def create_report(
+    item: Any,
+    *,
+    reporter: User | None = None,
+    reason: str = "offensive",
+    details: str = "",
+    kind: str | None = None,
+    **extra: Any,
+) -> Any:
+    """An open report on an item, straight into the table (the service is tested on its own)."""
+    from participate.moderation.models import Report, ReportReason
+
+    reporter = reporter or create_user()
+    return persist(
+        Report(
+            item_kind=kind or type(item).moderation_kind,
+            item_id=item.id,
+            reporter_id=reporter.id,
+            reason=ReportReason(reason),
+            details=details,
+            **extra,
+        )
+    )

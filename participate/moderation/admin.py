@@ -58,7 +58,7 @@ def describe_kind(kind: str) -> str:
 
 @bp.app_template_filter("audit_action")
 def describe_action(action: str) -> str:
-    """"initiative.hide" → "Initiative: Hide" in the page's language."""
+    """ "initiative.hide" → "Initiative: Hide" in the page's language."""
     kind, _sep, verb = action.partition(".")
     if verb in {action.value for action in Action}:
         verb_label = Action(verb).label
@@ -213,12 +213,12 @@ def _user_page(
     status: int = 200,
 ) -> tuple[str, int]:
     if role_form is None:
-        role_form = RoleForm(prefix="role", data={"role": user.role.value})
+        role_form = RoleForm(data={"role": user.role.value})
     return render_template(
         "moderation/user.html",
         user=user,
         role_form=role_form,
-        block_form=block_form or BlockForm(prefix="block"),
+        block_form=block_form or BlockForm(),
         history=queries.list_audit_for("user", user.id),
         is_self=user.id == current_user.id,
     ), status
@@ -234,11 +234,11 @@ def user(user_id: int) -> tuple[str, int]:
 @role_required(Role.ADMIN)
 def change_role(user_id: int) -> tuple[str, int] | BaseResponse:
     user = _user_or_404(user_id)
-    form = RoleForm(prefix="role")
+    form = RoleForm()
     if form.validate_on_submit():
         try:
             users.change_role(
-                user, Role(form.role.data), actor=current_user, reason=form.reason.data or ""
+                user, Role(form.role.data), actor=current_user, reason=form.role_reason.data or ""
             )
         except DomainError as error:
             show_domain_error(form, error)
@@ -258,13 +258,13 @@ def change_role(user_id: int) -> tuple[str, int] | BaseResponse:
 
 def _block(user_id: int, *, block: bool) -> tuple[str, int] | BaseResponse:
     user = _user_or_404(user_id)
-    form = BlockForm(prefix="block")
+    form = BlockForm()
     if form.validate_on_submit():
         try:
             if block:
-                users.block_user(user, actor=current_user, reason=form.reason.data or "")
+                users.block_user(user, actor=current_user, reason=form.block_reason.data or "")
             else:
-                users.unblock_user(user, actor=current_user, reason=form.reason.data or "")
+                users.unblock_user(user, actor=current_user, reason=form.block_reason.data or "")
         except DomainError as error:
             show_domain_error(form, error)
         else:

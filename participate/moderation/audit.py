@@ -41,6 +41,14 @@ class AuditEntry(Base):
     def after_data(self) -> Any:
         return json.loads(self.after) if self.after else None
 
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field in either; the audit log shows these."""
+        before = self.before_data()
+        after = self.after_data()
+        before = before if isinstance(before, dict) else {}
+        after = after if isinstance(after, dict) else {}
+        return [(key, before.get(key), after.get(key)) for key in dict.fromkeys([*before, *after])]
+
 
 class AuditLogIsAppendOnly(RuntimeError):
     pass

@@ -69,9 +69,12 @@ class CouncilReport:
     def groups_with_initiatives(self) -> list[DistrictGroup]:
         return [group for group in self.groups if group.total]
 
+    def count(self, *statuses: Status) -> int:
+        return sum(group.count(*statuses) for group in self.groups)
+
     @property
     def answered(self) -> int:
-        return sum(group.count(Status.ANSWERED, Status.CLOSED) for group in self.groups)
+        return self.count(Status.ANSWERED, Status.CLOSED)
 
     @property
     def threshold_reached(self) -> int:
@@ -118,7 +121,9 @@ def build(period: Period, lang: str) -> CouncilReport:
         return [ThemeGroup(group[0].theme.name(lang).text, group) for group in ordered]
 
     groups = [
-        DistrictGroup(district.slug, district.name(lang), themes_of(by_district.get(district.id, [])))
+        DistrictGroup(
+            district.slug, district.name(lang), themes_of(by_district.get(district.id, []))
+        )
         for district in list_districts()
     ]
     groups.append(DistrictGroup(WHOLE_CITY, _("Whole city"), themes_of(by_district.get(None, []))))
@@ -172,7 +177,7 @@ def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiat
                             local_date(initiative.first_submitted_at),
                             initiative.status.label,
                             initiative.support_count,
-                            _("yes") if initiative.threshold_reached_at else _("no"),
+                            _("Yes") if initiative.threshold_reached_at else _("No"),
                             local_date(initiative.first_decision_at),
                             answer.decision_maker if answer else "",
                             local_date(answer.decided_on) if answer else "",

@@ -48,7 +48,11 @@ def _edit_activity(item: Any, values: dict[str, str], actor: User) -> dict[str, 
 
 
 _LANG_LABELS = {
-    "title": {"fi": _l("Title in Finnish"), "sv": _l("Title in Swedish"), "en": _l("Title in English")},
+    "title": {
+        "fi": _l("Title in Finnish"),
+        "sv": _l("Title in Swedish"),
+        "en": _l("Title in English"),
+    },
     "description": {
         "fi": _l("Description in Finnish"),
         "sv": _l("Description in Swedish"),
@@ -77,7 +81,9 @@ def _activity_fields() -> tuple[EditableField, ...]:
     ]
     fields.append(EditableField("place", _l("Place"), limits["place"]))
     fields.append(
-        EditableField("organiser_contact", _l("Contact for questions (optional)"), limits["organiser_contact"])
+        EditableField(
+            "organiser_contact", _l("Contact for questions (optional)"), limits["organiser_contact"]
+        )
     )
     return tuple(fields)
 

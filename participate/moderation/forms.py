@@ -21,11 +21,16 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.accounts.models import Role
+from participate.accounts.models import ROLE_LABELS, Role
 from participate.forms import NotBlank, max_length, required, strip
 from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX
 from participate.moderation.editing import EditableField
-from participate.moderation.models import REASON_TEXT_MAX, REPORT_DETAILS_MAX, ReportReason
+from participate.moderation.models import (
+    REASON_TEXT_MAX,
+    REPORT_DETAILS_MAX,
+    REPORT_REASON_LABELS,
+    ReportReason,
+)
 from participate.moderation.periods import Period
 from participate.moderation.users import REASON_MAX
 from participate.workflow.states import Action
@@ -37,6 +42,7 @@ PERIOD_MAX_DAYS = 5 * 366
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
 
 # The decisions the generic route takes; anything else (the answer) has its own route.
 DESK_ACTIONS = (
@@ -62,8 +68,9 @@ class DecisionForm(FlaskForm):
         filters=[strip],
         validators=[max_length(4000)],
         description=_l(
-            "Required when you reject, return for changes, hide or restore. The author sees it "
-            "in the e-mail and on the initiative's page."
+            "A reason is required when you reject, return for changes, hide or restore: choose "
+            "a standard reason, write your own, or both. The author sees it in the e-mail and "
+            "on the page."
         ),
     )
 
@@ -132,13 +139,15 @@ def edit_form(fields: tuple[EditableField, ...], obj: Any = None) -> FlaskForm:
         setattr(
             EditForm,
             editable.name,
-            field_class(editable.label, filters=[strip], validators=[max_length(editable.max_length)]),
+            field_class(
+                editable.label, filters=[strip], validators=[max_length(editable.max_length)]
+            ),
         )
     return EditForm(obj=obj)
 
 
 class CloseReportsForm(FlaskForm):
-    note = TextAreaField(
+    close_note = TextAreaField(
         _l("Note for the audit log (optional)"), filters=[strip], validators=[max_length(2000)]
     )
 
@@ -174,7 +183,7 @@ class ReasonForm(FlaskForm):
 class ReportForm(FlaskForm):
     reason = RadioField(
         _l("What is wrong?"),
-        choices=[(reason.value, reason.label) for reason in ReportReason],
+        choices=[(reason.value, REPORT_REASON_LABELS[reason]) for reason in ReportReason],
         validators=[required()],
     )
     details = TextAreaField(
@@ -191,7 +200,9 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("First day"), validators=[required()], description=_l("Format: yyyy-mm-dd."))
+    start = DateField(
+        _l("First day"), validators=[required()], description=_l("Format: yyyy-mm-dd.")
+    )
     end = DateField(_l("Last day"), validators=[required()], description=_l("Format: yyyy-mm-dd."))
 
     def validate(self, extra_validators: object = None) -> bool:
@@ -216,16 +227,24 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Who"), filters=[strip], validators=[max_length(200)],
-                        description=_l("Part of a name or an e-mail address."))
-    action = SelectField(_l("Action"), validate_choice=True)
-    object_kind = SelectField(_l("Object"), validate_choice=True)
+    actor = StringField(
+        _l("Who"),
+        filters=[strip],
+        validators=[max_length(200)],
+        description=_l("Part of a name or an e-mail address."),
+    )
+    action = SelectField(_l("Action"), default="", validate_choice=True)
+    object_kind = SelectField(_l("Object"), default="", validate_choice=True)
     object_id = IntegerField(
         _l("Object number"),
         validators=[Optional(), NumberRange(min=1, message=_l("Enter a whole number, 1 or more."))],
     )
-    q = StringField(_l("Search the texts"), filters=[strip], validators=[max_length(200)],
-                    description=_l("Searches titles, reasons and the texts before and after."))
+    q = StringField(
+        _l("Search the texts"),
+        filters=[strip],
+        validators=[max_length(200)],
+        description=_l("Searches titles, reasons and the texts before and after."),
+    )
 
 
 class UserFilterForm(FlaskForm):
@@ -235,21 +254,25 @@ class UserFilterForm(FlaskForm):
     q = StringField(_l("Name or e-mail address"), filters=[strip], validators=[max_length(200)])
     role = SelectField(
         _l("Role"),
-        choices=[("", _l("All roles")), *((role.value, role.label) for role in Role)],
+        choices=[("", _l("All roles")), *((role.value, ROLE_LABELS[role]) for role in Role)],
+        default="",
         validate_choice=True,
     )
     blocked = SelectField(
         _l("Blocked"),
         choices=[("", _l("All accounts")), ("yes", _l("Blocked only")), ("no", _l("Not blocked"))],
+        default="",
         validate_choice=True,
     )
 
 
 class RoleForm(FlaskForm):
     role = RadioField(
-        _l("Role"), choices=[(role.value, role.label) for role in Role], validators=[required()]
+        _l("Role"),
+        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        validators=[required()],
     )
-    reason = TextAreaField(
+    role_reason = TextAreaField(
         _l("Reason (optional)"),
         filters=[strip],
         validators=[max_length(REASON_MAX)],
@@ -258,7 +281,7 @@ class RoleForm(FlaskForm):
 
 
 class BlockForm(FlaskForm):
-    reason = TextAreaField(
+    block_reason = TextAreaField(
         _l("Reason"),
         filters=[strip],
         validators=[max_length(REASON_MAX)],

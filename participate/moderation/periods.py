@@ -63,7 +63,7 @@ def _months_back(day: date, months: int) -> date:
 
 def last_full_months(count: int, now: datetime | None = None) -> Period:
     """The `count` whole months before the current one (the council report's default:
-    on 23 November 2026, six months are 1 May – 31 October 2026)."""
+    on 23 November 2026, six months are 1 May to 31 October 2026)."""
     today = today_in_helsinki(now)
     first_of_this_month = today.replace(day=1)
     return Period(_months_back(today, count), first_of_this_month - timedelta(days=1))

@@ -338,7 +338,7 @@ class AuditFilters:
         return {key: value for key, value in args.items() if value is not None}
 
 
-def audit_select(filters: AuditFilters) -> sa.Select[tuple[AuditEntry]]:
+def audit_select(filters: AuditFilters) -> sa.Select[AuditEntry]:
     query = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
     if filters.actor:
         people = sa.select(User.id).where(

@@ -58,8 +58,15 @@ REPORT_OUTCOMES = {Action.HIDE: ReportOutcome.HIDDEN, Action.UNHIDE: ReportOutco
 BULK_ACTIONS = (Action.APPROVE, Action.REJECT)
 
 
+def _author(item: ModeratedMixin) -> User | None:
+    """The author, also when the caller loaded the item without it (`author` is lazy="raise")."""
+    if "author" not in sa.inspect(item).unloaded:
+        return item.author
+    return db.session.get(User, item.author_id) if item.author_id else None
+
+
 def _author_language(item: ModeratedMixin) -> str:
-    author = item.author
+    author = _author(item)
     return author.language if author is not None else "fi"
 
 
@@ -93,7 +100,7 @@ def decide(
     """
     if actor is not None and not actor.is_moderator:
         raise NotAllowed()
-    lang = _author_language(item)
+    lang = _author_language(item) if reasons else "fi"
     standard_texts = [standard.text(lang).text for standard in reasons]
     note = reason.strip()
     full_reason = "\n".join([*standard_texts, note] if note else standard_texts)
@@ -128,7 +135,7 @@ def notify(
     automatic: bool = False,
 ) -> None:
     """Tell the author about a decision, in the author's language."""
-    author = item.author
+    author = _author(item)
     if author is None or not author.is_active:
         return
     endpoint, values = item.moderation_link()
@@ -248,7 +255,7 @@ def edit_item(
         before={name: old for name, (old, _new) in changes.items()},
         after={name: new for name, (_old, new) in changes.items()},
     )
-    author = item.author
+    author = _author(item)
     if author is not None and author.is_active and author.id != actor.id:
         endpoint, link_values = item.moderation_link()
         queue_email(
@@ -346,7 +353,14 @@ def _hide_if_reported_enough(item: ModeratedMixin) -> bool:
             "development manager has checked it.",
             count,
         )
-    decide(item, Action.HIDE, actor=None, reason=reason, notify_author=False, details={"reports": count})
+    decide(
+        item,
+        Action.HIDE,
+        actor=None,
+        reason=reason,
+        notify_author=False,
+        details={"reports": count},
+    )
     notify(item, Action.HIDE, "", automatic=True)
     return True
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -81,7 +83,7 @@ class ActivityFill:
 
     @property
     def fill_rate(self) -> float | None:
-        """Share of places taken (0–1), None when there is no limit."""
+        """Share of places taken (0 to 1), None when there is no limit."""
         if not self.activity.capacity:
             return None
         return self.participants / self.activity.capacity
@@ -100,11 +102,11 @@ class Statistics:
     total_supports: int
 
 
-def _in(column: sa.ColumnElement, period: Period) -> sa.ColumnElement[bool]:  # type: ignore[type-arg]
+def _in(column: Any, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(column >= period.utc_start, column < period.utc_end)
 
 
-def _decision_time(label: str, rows: list[sa.Row]) -> DecisionTime:  # type: ignore[type-arg]
+def _decision_time(label: str, rows: Sequence[Any]) -> DecisionTime:
     seconds = [
         (row.first_decision_at - row.first_submitted_at).total_seconds()
         for row in rows
@@ -187,8 +189,8 @@ def build(period: Period, lang: str) -> Statistics:
     ]
 
     decision_times = [
-        _decision_time(str(Initiative.moderation_label), list(initiatives)),
-        _decision_time(str(Activity.moderation_label), list(proposals)),
+        _decision_time(str(Initiative.moderation_label), initiatives),
+        _decision_time(str(Activity.moderation_label), proposals),
     ]
 
     taken = (

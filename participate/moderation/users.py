@@ -26,15 +26,13 @@ def _title(user: User) -> str:
     return f"{user.display_name} <{user.email}>"
 
 
-def _check_reason(reason: str, *, required: bool) -> str:
+def _check_reason(reason: str, *, required: bool, field: str) -> str:
     reason = reason.strip()
     if required and not reason:
-        raise InvalidAccountChange(
-            _l("Write a reason. It is kept in the audit log."), field="reason"
-        )
+        raise InvalidAccountChange(_l("Write a reason. It is kept in the audit log."), field=field)
     if len(reason) > REASON_MAX:
         raise InvalidAccountChange(
-            _l("Use at most %(count)s characters.", count=REASON_MAX), field="reason"
+            _l("Use at most %(count)s characters.", count=REASON_MAX), field=field
         )
     return reason
 
@@ -51,7 +49,7 @@ def change_role(user: User, role: Role, *, actor: User, reason: str = "") -> Non
         )
     if user.role == role:
         raise InvalidAccountChange(_l("The account already has this role."), field="role")
-    reason = _check_reason(reason, required=False)
+    reason = _check_reason(reason, required=False, field="role_reason")
     before = user.role
     user.role = role
     db.session.flush()
@@ -74,7 +72,7 @@ def block_user(user: User, *, actor: User, reason: str) -> None:
         raise InvalidAccountChange(_l("You cannot block your own account."))
     if user.is_blocked:
         raise InvalidAccountChange(_l("The account is already blocked."))
-    reason = _check_reason(reason, required=True)
+    reason = _check_reason(reason, required=True, field="block_reason")
     user.blocked_at = utcnow()
     db.session.flush()
     audit.record(
@@ -94,7 +92,7 @@ def unblock_user(user: User, *, actor: User, reason: str = "") -> None:
         raise NotAllowed()
     if not user.is_blocked:
         raise InvalidAccountChange(_l("The account is not blocked."))
-    reason = _check_reason(reason, required=False)
+    reason = _check_reason(reason, required=False, field="block_reason")
     user.blocked_at = None
     db.session.flush()
     audit.record(

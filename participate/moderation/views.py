@@ -111,7 +111,7 @@ def _item_page(
         history=list_transitions(kind, item.id),  # type: ignore[attr-defined]
         reports=reports,
         open_reports=[report for report in reports if report.is_open],
-        close_form=close_form or CloseReportsForm(prefix="close"),
+        close_form=close_form or CloseReportsForm(),
         can_edit=kind in EDITORS,
         **extra,
     )
@@ -194,10 +194,15 @@ def bulk() -> tuple[str, int] | BaseResponse:
                 )
             for _kind, item, message in result.skipped:
                 flash(
-                    _("Not changed: “%(title)s”. %(reason)s", title=item.moderation_title(), reason=message),
+                    _(
+                        "Not changed: “%(title)s”. %(reason)s",
+                        title=item.moderation_title(),
+                        reason=message,
+                    ),
                     "error",
                 )
-            return redirect(url_for(".index", **request.args))
+            filters: dict[str, Any] = request.args.to_dict()
+            return redirect(url_for(".index", **filters))
     return _queue_page(form, status=400)
 
 
@@ -246,15 +251,17 @@ def decide(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
 @role_required(Role.MODERATOR)
 def close_reports(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
     found = _get_item_or_404(kind, item_id)
-    form = CloseReportsForm(prefix="close")
+    form = CloseReportsForm()
     if form.validate_on_submit():
         try:
-            services.close_reports(found, actor=current_user, note=form.note.data or "")
+            services.close_reports(found, actor=current_user, note=form.close_note.data or "")
         except DomainError as error:
             show_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("The reports are closed: “%(title)s”.", title=found.moderation_title()), "success")
+            flash(
+                _("The reports are closed: “%(title)s”.", title=found.moderation_title()), "success"
+            )
             return redirect(url_for(".index"))
     return _item_page(kind, found, _decision_form(found), close_form=form), 400
 
@@ -277,9 +284,7 @@ def edit(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
             show_domain_error(form, error)
         else:
             db.session.commit()
-            flash(
-                _("Your correction is saved and the author is told by e-mail."), "success"
-            )
+            flash(_("Your correction is saved and the author is told by e-mail."), "success")
             return redirect(url_for(".item", kind=kind, item_id=item_id))
     page = render_template(
         "moderation/edit.html", kind=kind, item=found, form=form, fields=editor.fields
@@ -435,13 +440,21 @@ def _statistics_charts(stats: statistics.Statistics) -> dict[str, Any]:
         "months": chart(
             "chart-months",
             _("Initiatives sent per month"),
-            _("Bar chart of initiatives sent each month from %(start)s to %(end)s.", start=start, end=end),
+            _(
+                "Bar chart of initiatives sent each month from %(start)s to %(end)s.",
+                start=start,
+                end=end,
+            ),
             [(row.label, row.submissions) for row in stats.months],
         ),
         "supports": chart(
             "chart-supports",
             _("Supports given per month"),
-            _("Bar chart of supports given each month from %(start)s to %(end)s.", start=start, end=end),
+            _(
+                "Bar chart of supports given each month from %(start)s to %(end)s.",
+                start=start,
+                end=end,
+            ),
             [(row.label, row.supports) for row in stats.months],
         ),
         "districts": chart(
@@ -484,14 +497,14 @@ def council_report_page() -> tuple[str, int]:
     form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
     report = council_report.build(period, current_lang()) if period else None
     return render_template(
-        "moderation/council_report.html", form=form, report=report
+        "moderation/council_report.html", form=form, report=report, Status=Status
     ), (200 if report else 400)
 
 
 @bp.route("/council-report.csv")
 @role_required(Role.MODERATOR)
 def council_report_csv() -> Response:
-    form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
+    _form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
     if period is None:
         abort(400)
     lang = current_lang()

@@ -29,8 +29,15 @@ def _moderation_rules(app):
 
 def _url(app, rule, item_id):
     values = {"lang_code": "fi", "kind": "initiative", "item_id": item_id}
+    # Other ids (a standard reason's) get the same number: only the role check matters.
+    values.update({name: item_id for name in rule.arguments if name.endswith("_id")})
     with app.test_request_context():
         return url_for(rule.endpoint, **{k: v for k, v in values.items() if k in rule.arguments})
+
+
+def _is_item_rule(rule):
+    """A rule that needs nothing but the item (its GET page must open for a moderator)."""
+    return rule.arguments <= {"lang_code", "kind", "item_id"}
 
 
 def test_every_desk_route_carries_the_role_decorator(app):
@@ -65,7 +72,7 @@ def test_every_desk_route_refuses_anonymous_and_residents(app, client, login_as)
     assert _status(app, initiative.id) == Status.SUBMITTED
     login_as("moderator")
     for rule in rules:
-        if "GET" in rule.methods:
+        if "GET" in rule.methods and _is_item_rule(rule):
             assert client.get(_url(app, rule, initiative.id)).status_code == 200, rule.rule
 
 
