@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 
 from participate.extensions import db
 from participate.initiatives.models import Initiative
+from participate.moderation import audit
 from participate.workflow.states import Status
 from tests import factories
 from tests.browser.axe import assert_accessible
@@ -169,8 +170,6 @@ def _desk_data(app: Flask) -> dict[str, int]:
         activity = factories.create_activity(capacity=5)
         factories.create_signup(activity, people=2)
         person = factories.create_user(display_name="Olga Ivanova", blocked_at=factories.utcnow())
-        from participate.moderation import audit
-
         moderator = factories.create_user(role="moderator")
         audit.record(
             actor=moderator,
