@@ -78,11 +78,21 @@ def create_user(
 
 PARTY_NAMES = {
     "KOK": ("Kansallinen Kokoomus", "Samlingspartiet", "National Coalition Party", "Kok.", "Saml."),
-    "SDP": ("Suomen Sosialidemokraattinen Puolue", "Finlands Socialdemokratiska Parti",
-            "Social Democratic Party of Finland", "SDP", "SDP"),
+    "SDP": (
+        "Suomen Sosialidemokraattinen Puolue",
+        "Finlands Socialdemokratiska Parti",
+        "Social Democratic Party of Finland",
+        "SDP",
+        "SDP",
+    ),
     "VIHR": ("Vihreä liitto", "Gröna förbundet", "Green League", "Vihr.", "Gröna"),
-    "RKP": ("Suomen ruotsalainen kansanpuolue", "Svenska folkpartiet i Finland",
-            "Swedish People's Party of Finland", "RKP", "SFP"),
+    "RKP": (
+        "Suomen ruotsalainen kansanpuolue",
+        "Svenska folkpartiet i Finland",
+        "Swedish People's Party of Finland",
+        "RKP",
+        "SFP",
+    ),
 }
 
 
@@ -98,8 +108,13 @@ def create_party(code: str = "KOK", **overrides: Any) -> Any:
         code, (f"Puolue {code}", f"Partiet {code}", f"Party {code}", code, code)
     )
     values = {
-        "code": code, "name_fi": name_fi, "name_sv": name_sv, "name_en": name_en,
-        "abbr_fi": abbr_fi, "abbr_sv": abbr_sv, "position": len(PARTY_NAMES),
+        "code": code,
+        "name_fi": name_fi,
+        "name_sv": name_sv,
+        "name_en": name_en,
+        "abbr_fi": abbr_fi,
+        "abbr_sv": abbr_sv,
+        "position": len(PARTY_NAMES),
     }
     values.update(overrides)
     return persist(Party(**values))
