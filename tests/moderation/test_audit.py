@@ -111,7 +111,12 @@ def test_audit_log_page(app, client, login_as, lang):
     hide = pages.text(rows[1])
     assert "Kaisa Kehittäjä" in hide
     assert "Asiaton kieli." in hide
-    assert "status : Before: published → After: hidden" in hide
+    before, after = {
+        "fi": ("Ennen", "Jälkeen"),
+        "sv": ("Före", "Efter"),
+        "en": ("Before", "After"),
+    }[lang]
+    assert f"status : {before}: published → {after}: hidden" in hide
     assert soup.select_one(f'a[href^="/{lang}/admin/audit.csv"]')
 
 
