@@ -6,31 +6,19 @@ runs the real `flask db upgrade` on a scratch database of its own.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
 from tests.migrations.test_migrations import flask_db
+from tests.scratch_db import scratch_database
 
 
 @pytest.fixture(scope="module")
 def scratch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('seed') / 'seed.sqlite3'}"
-        return
-    url = sa.make_url(base)
-    name = f"{url.database}_reasons_seed"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("reasons_seed", tmp_path_factory.mktemp("seed")) as url:
+        yield url
 
 
 def _reasons(url: str) -> list[tuple[str, str, str, bool]]:
