@@ -184,25 +184,24 @@ def propose_activity(details: ActivityDetails, *, author: User) -> Activity:
     check_can_contribute(author)
     if not author.is_verified:
         raise NotAllowed()
-    _check_details(details)
-    activity = Activity(author_id=author.id, status=Status.DRAFT)
-    _apply(activity, details)
-    db.session.add(activity)
-    db.session.flush()
-    apply_action(activity, Action.SUBMIT, actor=author)
-    return activity
+    return _new_activity(details, author=author, action=Action.SUBMIT)
 
 
 def create_activity(details: ActivityDetails, *, actor: User) -> Activity:
     """A development manager's own activity: published at once (one recorded transition)."""
     if not actor.is_moderator:
         raise NotAllowed()
+    return _new_activity(details, author=actor, action=Action.APPROVE)
+
+
+def _new_activity(details: ActivityDetails, *, author: User, action: Action) -> Activity:
+    """Save a new activity as a draft, then move it on with its first recorded transition."""
     _check_details(details)
-    activity = Activity(author_id=actor.id, status=Status.DRAFT)
+    activity = Activity(author_id=author.id, status=Status.DRAFT)
     _apply(activity, details)
     db.session.add(activity)
     db.session.flush()
-    apply_action(activity, Action.APPROVE, actor=actor)
+    apply_action(activity, action, actor=author)
     return activity
 
 
