@@ -56,10 +56,7 @@ typecheck: install ## mypy
 	$(BIN)/mypy
 
 translations-extract: install ## Extract strings into translations/messages.pot
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --add-comments=Translators: \
-		--no-wrap --sort-by-file --project=Participate --copyright-holder="City of Espoo" \
-		-o translations/messages.pot .
-	@sed -i '/^"POT-Creation-Date:/d' translations/messages.pot
+	$(BIN)/python scripts/extract_strings.py
 
 translations-update: translations-extract ## Merge new strings into the fi, sv and en catalogs
 	$(PYBABEL) update -N --no-wrap --ignore-obsolete -i translations/messages.pot -d translations

@@ -37,30 +37,31 @@ def as_text(value: str | tuple[str, ...] | list[str]) -> str:
 @pytest.fixture(scope="module")
 def fresh_pot(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
-            "--add-comments=Translators:",
-            "--no-wrap",
-            "--sort-by-file",
-            "-o",
-            str(out),
-            ".",
-        ],
+    subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, str(ROOT / "scripts" / "extract_strings.py"), str(out)],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
     return read(out)
+
+
+def test_extraction_covers_every_template_folder_and_keyword(fresh_pot: Catalog) -> None:
+    """Strings in `templates/_macros/` and in `lazy_ngettext` calls reach the catalog."""
+    locations = {path for message in fresh_pot for path, _line in message.locations}
+    folders = {
+        p.parent.relative_to(ROOT).as_posix()
+        for p in (ROOT / "templates").rglob("*")
+        if p.suffix in {".html", ".txt"} and "{{" in p.read_text(encoding="utf-8")
+    }
+    extracted = {Path(loc).parent.as_posix() for loc in locations}
+    assert folders <= extracted, f"template folders never extracted: {sorted(folders - extracted)}"
+    ids = {message.id for message in fresh_pot}
+    assert "Check the following and try again" in ids
+    assert (
+        "%(num)s person already has a place. Enter at least that many places.",
+        "%(num)s people already have a place. Enter at least that many places.",
+    ) in ids
 
 
 def test_pot_is_current(fresh_pot: Catalog) -> None:
