@@ -26,12 +26,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         activities,
         api,
         councillors,
-        demo,
         districts,
         i18n,
         initiatives,
         mail,
         moderation,
+        seeding,
         web,
     )
 
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         accounts,
         initiatives,
         moderation,
-        demo,
+        seeding,
         councillors,
         activities,
         api,

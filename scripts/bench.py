@@ -3,7 +3,7 @@
 1. A fresh database (an SQLite file in a temporary directory, or `--database-url` for
    PostgreSQL), migrated with `flask db upgrade`, districts and postal codes loaded with the
    `flask districts` commands, then SCALE accounts and every feature's data at that scale
-   (`participate.benchdata.seed`, which calls each feature's `bench_seed(ctx, scale)`).
+   (`participate.seeding.bench.seed`, which calls each feature's `bench_seed(ctx, scale)`).
 2. SQL queries per request, counted in this process through the Flask test client.
 3. gunicorn with 2 sync workers on a free port of 127.0.0.1, as in production.
 4. wrk (or a small threaded Python client when wrk is missing) against each URL for a fixed
@@ -298,9 +298,10 @@ def flask_command(env: dict[str, str], *args: str) -> None:
 
 def seed_and_count(env: dict[str, str], report: Report) -> None:
     """Seed through the app's models, then count SQL per request with the test client."""
-    from participate import benchdata, create_app
+    from participate import create_app
     from participate.config import Settings
     from participate.extensions import db
+    from participate.seeding import bench as benchdata
 
     app = create_app(Settings.from_env(env))
     started = time.perf_counter()

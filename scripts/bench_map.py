@@ -68,12 +68,13 @@ def seed(env: dict[str, str]) -> Any:
     import flask_migrate
 
     from participate import create_app
-    from participate.councillors import demo, loaders
+    from participate.councillors import loaders
     from participate.db import utcnow
-    from participate.demo import DemoContext
     from participate.districts import loaders as district_loaders
     from participate.districts.queries import list_districts
     from participate.extensions import db
+    from participate.seeding import councillors as demo
+    from participate.seeding.demo import DemoContext
 
     app = create_app()
     with app.app_context():

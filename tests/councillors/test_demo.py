@@ -7,12 +7,13 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from participate.councillors import demo, loaders
+from participate.councillors import loaders
 from participate.councillors.models import Councillor, Party
 from participate.db import utcnow
-from participate.demo import DemoContext
 from participate.districts.queries import list_districts
 from participate.extensions import db
+from participate.seeding import councillors as demo
+from participate.seeding.demo import DemoContext
 
 
 def test_demo_council_follows_the_seat_distribution(app):

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from participate.demo import FEATURE_DEMOS, load_demo
 from participate.extensions import db
 from participate.moderation.audit import AuditEntry
-from participate.moderation.demo import missing_audit_rows
 from participate.moderation.models import Report
+from participate.seeding.demo import FEATURE_DEMOS, load_demo
+from participate.seeding.moderation import missing_audit_rows
 from participate.workflow.models import Transition
 from participate.workflow.states import MODERATOR_ACTIONS
 
 
 def test_demo_decisions_are_audited(app):
-    assert FEATURE_DEMOS[-1] == "participate.moderation.demo"
+    assert FEATURE_DEMOS[-1] == "participate.seeding.moderation"
     with app.app_context():
         load_demo()
         db.session.commit()

@@ -13,7 +13,7 @@ from participate.districts.models import District
 
 
 class Context(Protocol):
-    """What load() needs: participate.demo.DemoContext and benchdata.BenchContext both fit."""
+    """What load() needs: participate.seeding.demo.DemoContext and bench.BenchContext both fit."""
 
     rng: random.Random
 

@@ -27,8 +27,8 @@ from participate.workflow.services import apply_action
 from participate.workflow.states import Action, Status
 
 if TYPE_CHECKING:
-    from participate.benchdata import BenchContext
-    from participate.demo import DemoContext
+    from participate.seeding.bench import BenchContext
+    from participate.seeding.demo import DemoContext
 
 HELSINKI = ZoneInfo(TIMEZONE)
 

@@ -1,13 +1,13 @@
 """Benchmark data: a large, believable data set at a given scale, written with bulk inserts.
 
-Used by `scripts/bench.py` (`make bench SCALE=1000`) and the features' `demo.py` hooks; the
-running app never imports it.
+Used by `scripts/bench.py` (`make bench SCALE=1000`) and the `bench_seed` hooks in
+`participate.seeding.<feature>`; the running app never imports it.
 The districts and postal codes are loaded before (by `flask districts load` and
 `flask districts load-postal-codes`). `seed(scale)` then inserts SCALE accounts with one
 precomputed password hash, and calls the hook of each feature listed in
-`participate.demo.FEATURE_DEMOS`, in that order:
+`participate.seeding.demo.FEATURE_DEMOS`, in that order:
 
-    # participate/<feature>/demo.py
+    # participate/seeding/<feature>.py
     BENCH_URLS = ("/fi/<feature>/", "/fi/<feature>/{<feature>_id}")
 
     def bench_seed(ctx: BenchContext, scale: int) -> None:
@@ -268,16 +268,16 @@ def seed_users(ctx: BenchContext, count: int) -> None:
 
 
 def feature_demo_names() -> tuple[str, ...]:
-    """The `participate.<feature>.demo` modules, in FEATURE_DEMOS (dependency) order."""
-    from participate.demo import FEATURE_DEMOS
+    """The `participate.seeding.<feature>` modules, in FEATURE_DEMOS (dependency) order."""
+    from participate.seeding.demo import FEATURE_DEMOS
 
     return FEATURE_DEMOS
 
 
 def demo_context(ctx: BenchContext, residents: int = 40) -> Any:
-    """A `participate.demo.DemoContext` over the benchmark accounts, for features that have
+    """A `participate.seeding.demo.DemoContext` over the benchmark accounts, for features that have
     a demo `load(ctx)` but no `bench_seed` yet: their data at demo size beats none."""
-    from participate.demo import DemoContext
+    from participate.seeding.demo import DemoContext
 
     chosen = [u.id for u in ctx.sample_users(residents)]
     wanted = [ctx.admin_id, ctx.moderator_ids[0], *chosen]

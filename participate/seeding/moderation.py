@@ -14,8 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from participate.benchdata import BenchContext
-from participate.demo import DemoContext
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.initiatives.models import Initiative
@@ -23,6 +21,8 @@ from participate.moderation import services
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import ReportReason
 from participate.moderation.queries import QUEUE_KINDS
+from participate.seeding.bench import BenchContext
+from participate.seeding.demo import DemoContext
 from participate.workflow.models import Transition
 from participate.workflow.states import MODERATOR_ACTIONS, Status
 

@@ -1,8 +1,8 @@
 """`flask demo load`: believable demo content in fi, sv and en, only into an empty database.
 
 The demo accounts (README: "Demo sign-in") exist only through this command.
-Each feature adds its content with a `load(ctx)` function in its own `demo.py`, listed
-in FEATURE_DEMOS in the order they depend on each other.
+Each feature's content comes from a `load(ctx)` function in `participate.seeding.<feature>`,
+listed in FEATURE_DEMOS in the order they depend on each other.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from participate.districts.queries import list_districts
 from participate.extensions import db
 
 FEATURE_DEMOS: tuple[str, ...] = (
-    "participate.councillors.demo",
-    "participate.initiatives.demo",
-    "participate.activities.demo",
-    "participate.moderation.demo",
+    "participate.seeding.councillors",
+    "participate.seeding.initiatives",
+    "participate.seeding.activities",
+    "participate.seeding.moderation",
 )
 
 # (e-mail, password, display name, language, role, home district slug)

@@ -15,8 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from participate.benchdata import BenchContext
-from participate.demo import DemoContext
 from participate.districts.models import District
 from participate.districts.queries import district_at
 from participate.errors import DomainError
@@ -30,6 +28,8 @@ from participate.initiatives.models import (
     Theme,
     goals_to_mask,
 )
+from participate.seeding.bench import BenchContext
+from participate.seeding.demo import DemoContext
 from participate.workflow.models import Transition
 from participate.workflow.services import apply_action
 from participate.workflow.states import Action, Status
