@@ -5,14 +5,15 @@ only what the activity page shows to everyone, and counts.
                            &language=sv&has_places=1&page=1&per_page=50
     GET /api/v1/activities/<id>
 
-Errors are JSON with a message in the language of the request (cookie, Accept-Language).
+The list is in the API's one envelope and errors in its one shape (docs/api.md); messages
+follow Accept-Language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -20,27 +21,14 @@ from participate.activities import queries
 from participate.activities.forms import FilterForm, translate_type_errors
 from participate.activities.services import SPOKEN_LANGUAGES
 from participate.api import bp
+from participate.api.errors import ApiError
+from participate.api.paging import paged, parse_paging
+from participate.api.shapes import district_object, localised, timestamp
 from participate.districts.queries import list_districts
 from participate.i18n.content import current_lang
-from participate.i18n.locale import LANGS
 from participate.workflow.states import Status
 
-MAX_PER_PAGE = 100
-
-
-def _error(status: int, message: str, field: str | None = None) -> tuple[Response, int]:
-    body: dict[str, Any] = {
-        "error": {400: "Bad Request", 404: "Not Found"}.get(status, "Error"),
-        "status": status,
-        "message": message,
-    }
-    if field:
-        body["field"] = field
-    return jsonify(body), status
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+DEFAULT_PER_PAGE = 50
 
 
 def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
@@ -50,32 +38,19 @@ def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
         "id": a.id,
         "url": url_for("activities.detail", lang_code=lang, activity_id=a.id, _external=True),
         "ics": url_for("activities.calendar", lang_code=lang, activity_id=a.id, _external=True),
-        "title": {
-            code: getattr(a, f"title_{code}") for code in LANGS if getattr(a, f"title_{code}")
-        },
-        "description": {
-            code: getattr(a, f"description_{code}")
-            for code in LANGS
-            if getattr(a, f"description_{code}")
-        },
-        "accessibility": {
-            code: getattr(a, f"accessibility_{code}")
-            for code in LANGS
-            if getattr(a, f"accessibility_{code}")
-        },
+        "title": localised(a, "title"),
+        "description": localised(a, "description"),
+        "accessibility": localised(a, "accessibility"),
         "organiser": {
             "kind": a.organiser_kind.value,
             "name": a.organiser_name,
             "contact": a.organiser_contact or None,
         },
-        "district": {
-            "slug": a.district.slug,
-            **{f"name_{code}": a.district.name(code) for code in LANGS},
-        },
+        "district": district_object(a.district),
         "place": a.place,
         "location": {"lat": a.lat, "lon": a.lon} if a.lat is not None else None,
-        "starts_at": _iso(a.starts_at),
-        "ends_at": _iso(a.ends_at),
+        "starts_at": timestamp(a.starts_at),
+        "ends_at": timestamp(a.ends_at),
         "languages": a.languages,
         "capacity": a.capacity,
         "places_left": row.places_left,
@@ -84,8 +59,8 @@ def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
         "signup": {
             "is_open": window.value == "open",
             "state": window.value,
-            "opens_at": _iso(a.signup_opens_at),
-            "closes_at": _iso(a.closes_at),
+            "opens_at": timestamp(a.signup_opens_at),
+            "closes_at": timestamp(a.closes_at),
             "max_group_size": a.max_group_size,
         },
         "is_cancelled": a.is_cancelled,
@@ -104,16 +79,15 @@ def activities_list() -> Any:
     form = FilterForm(args)
     form.district.choices = [("", ""), *((d.slug, d.slug) for d in list_districts())]
     form.language.choices = [("", ""), *((code, code) for code in SPOKEN_LANGUAGES)]
+    errors: dict[str, str] = {}
     if not form.validate():
         translate_type_errors(form)
-        name, errors = next((f.name, f.errors) for f in form if f.errors)
-        outer_name = {"date_from": "from", "date_to": "to"}.get(name, name)
-        message = str(errors[0])
-        return _error(400, f"{outer_name}: {message}", outer_name)
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 50, type=int)
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        return _error(400, _("per_page must be from 1 to %(max)s.", max=MAX_PER_PAGE), "per_page")
+        errors = {
+            {"date_from": "from", "date_to": "to"}.get(f.name, f.name): str(f.errors[0])
+            for f in form
+            if f.errors
+        }
+    paging = parse_paging(request.args, default_per_page=DEFAULT_PER_PAGE, errors=errors)
     filters = queries.ActivityFilters(
         district=form.district.data or None,
         date_from=form.date_from.data,
@@ -121,14 +95,18 @@ def activities_list() -> Any:
         language=form.language.data or None,
         has_places=bool(form.has_places.data),
     )
-    result = queries.list_activities(filters, page=page or 1, per_page=per_page)
+    result = queries.list_activities(filters, page=paging.page, per_page=paging.per_page)
+    # The query clamps the page to the last one; past the end the API answers an empty page.
+    rows = result.rows if result.page == paging.page else []
+    args = {key: value for key, value in request.args.items() if key not in {"page", "per_page"}}
     return jsonify(
-        {
-            "activities": [activity_json(row, lang) for row in result.rows],
-            "page": result.page,
-            "pages": result.pages,
-            "total": result.total,
-        }
+        paged(
+            "api.activities_list",
+            args,
+            paging,
+            [activity_json(row, lang) for row in rows],
+            result.total,
+        )
     )
 
 
@@ -136,5 +114,5 @@ def activities_list() -> Any:
 def activities_item(activity_id: int) -> Any:
     row = queries.get_activity_row(activity_id)
     if row is None or row.activity.status != Status.PUBLISHED:
-        return _error(404, _("There is no such activity."))
+        raise ApiError(404, _("There is no such activity."))
     return jsonify(activity_json(row, current_lang()))

@@ -1,7 +1,8 @@
 """GET /api/v1/initiatives and /api/v1/initiatives/<id>: public initiatives as JSON.
 
 The list takes the filters of the HTML list (district, theme, status, sdg, q, sort) plus
-page and per_page (at most 100), and answers 400 naming any value it does not know.
+page and per_page (1..100), and answers 400 naming any value it does not know, in the one
+error shape; the list is in the one envelope (participate.api.paging, docs/api.md).
 `?lang=fi|sv|en` sets the language of the few translated values (the author's "a resident
 of …"); names of themes and districts come in all three languages.
 """
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from participate.api import bp
+from participate.api.errors import ApiError
+from participate.api.paging import paged, parse_paging
 from participate.i18n.locale import DEFAULT_LANG, LANGS
 from participate.initiatives import opendata, queries
 from participate.initiatives.models import Initiative
@@ -37,46 +41,25 @@ def _record(initiative: Initiative, lang: str) -> dict[str, Any]:
 @bp.route("/initiatives")
 def initiatives_list() -> Response:
     filters = queries.parse_filters(request.args)
-    if filters.errors:
-        return jsonify(  # type: ignore[return-value]
-            error="Bad Request",
-            status=400,
-            invalid={key: f"unknown value {value!r}" for key, value in filters.errors.items()},
-        ), 400
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", queries.PER_PAGE, type=int) or queries.PER_PAGE
-    pagination = queries.list_public(filters, page=max(page, 1), per_page=per_page)
+    errors = {
+        key: _("Unknown value %(value)s.", value=value) for key, value in filters.errors.items()
+    }
+    paging = parse_paging(request.args, default_per_page=queries.PER_PAGE, errors=errors)
+    pagination = queries.list_public(filters, page=paging.page, per_page=paging.per_page)
     lang = _lang()
-    args = {**filters.as_args(), "per_page": pagination.per_page}
+    args = dict(filters.as_args())
     if "lang" in request.args:
         args["lang"] = lang
     with force_locale(lang):
         items = [_record(initiative, lang) for initiative in pagination.items]
-
-    def page_url(number: int | None) -> str | None:
-        if number is None:
-            return None
-        return url_for("api.initiatives_list", page=number, _external=True, **args)
-
-    return jsonify(
-        items=items,
-        page=pagination.page,
-        per_page=pagination.per_page,
-        total=pagination.total,
-        pages=pagination.pages,
-        links={
-            "self": page_url(pagination.page),
-            "next": page_url(pagination.next_num if pagination.has_next else None),
-            "prev": page_url(pagination.prev_num if pagination.has_prev else None),
-        },
-    )
+    return jsonify(paged("api.initiatives_list", args, paging, items, pagination.total or 0))
 
 
 @bp.route("/initiatives/<int:initiative_id>")
 def initiative_detail(initiative_id: int) -> Response:
     initiative = queries.get_public_initiative(initiative_id)
     if initiative is None:
-        abort(404)
+        raise ApiError(404, _("There is no such initiative."))
     lang = _lang()
     with force_locale(lang):
         return jsonify(_record(initiative, lang))

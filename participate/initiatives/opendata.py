@@ -16,8 +16,8 @@ from xml.etree import ElementTree as ET
 
 from flask_babel import gettext as _
 
+from participate.api.shapes import district_object, localised, timestamp
 from participate.db import utcnow
-from participate.i18n.locale import LANGS
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
 from participate.initiatives.text import excerpt
@@ -31,7 +31,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
-    """One public initiative as JSON (theme, district, author and answer loaded)."""
+    """One public initiative as JSON (theme, district, author and answer loaded).
+
+    The shapes are the API's own (participate.api.shapes): `district` is the one district
+    object or null for the whole city; `theme.name` and `answer.text` are {fi, sv, en}.
+    """
     if initiative.status not in PUBLIC:
         raise ValueError(f"initiative {initiative.id} is not public")
     district = initiative.district
@@ -43,26 +47,20 @@ def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
         "body": initiative.body,
         "language": initiative.language,
         "status": initiative.status.value,
-        "theme": {
-            "slug": initiative.theme.slug,
-            "name": {lang: initiative.theme.name(lang).text for lang in LANGS},
-        },
-        "district": (
-            {"slug": district.slug, "name": {lang: district.name(lang) for lang in LANGS}}
-            if district
-            else WHOLE_CITY
-        ),
+        "theme": {"slug": initiative.theme.slug, "name": localised(initiative.theme, "name")},
+        # null: the initiative concerns the whole city.
+        "district": district_object(district) if district else None,
         "point": ({"lat": initiative.lat, "lon": initiative.lon} if initiative.has_point else None),
         "sdg_goals": initiative.goals,
         "author": initiative.public_author(),
         "support_count": initiative.support_count,
-        "threshold_reached_at": _iso(initiative.threshold_reached_at),
-        "submitted_at": _iso(initiative.first_submitted_at),
-        "published_at": _iso(initiative.published_at),
-        "status_changed_at": _iso(initiative.status_changed_at),
+        "threshold_reached_at": timestamp(initiative.threshold_reached_at),
+        "submitted_at": timestamp(initiative.first_submitted_at),
+        "published_at": timestamp(initiative.published_at),
+        "status_changed_at": timestamp(initiative.status_changed_at),
         "answer": (
             {
-                "text": {lang: getattr(answer, f"body_{lang}") or None for lang in LANGS},
+                "text": localised(answer, "body"),
                 "decision_maker": answer.decision_maker,
                 "decided_on": answer.decided_on.isoformat(),
             }

@@ -25,8 +25,10 @@ def test_lists_upcoming_published_activities_with_places_left(app, client):
     response = client.get("/api/v1/activities")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["total"] == 1
-    item = body["activities"][0]
+    assert body["count"] == 1
+    assert body["next"] is None
+    assert body["previous"] is None
+    item = body["items"][0]
     assert item["id"] == upcoming.id
     assert item["places_left"] == 3
     assert item["is_full"] is False
@@ -51,7 +53,7 @@ def test_filters_and_single_item(app, client):
     def ids(query: str) -> list[int]:
         response = client.get(f"/api/v1/activities?{query}")
         assert response.status_code == 200, response.get_json()
-        return [a["id"] for a in response.get_json()["activities"]]
+        return [a["id"] for a in response.get_json()["items"]]
 
     assert ids("district=suur-leppavaara") == [leppavaara.id]
     assert ids("language=fi") == [tapiola.id]
@@ -75,9 +77,10 @@ def test_bad_parameters_get_a_json_400_in_the_requested_language(client, transla
     response = client.get(f"/api/v1/activities?{query}", headers={"Accept-Language": "sv"})
     assert response.status_code == 400
     body = response.get_json()
-    assert body["status"] == 400
-    assert body["field"] == field
-    assert body["message"]
+    assert body["error"]["code"] == "bad_request"
+    assert set(body["error"]["fields"]) == {field}
+    assert body["error"]["message"] == body["error"]["fields"][field]
+    assert response.headers["Content-Language"] == "sv"
 
 
 def test_api_costs_the_same_queries_for_3_and_20_activities(app, client, count_queries):
@@ -89,8 +92,8 @@ def test_api_costs_the_same_queries_for_3_and_20_activities(app, client, count_q
 
     create(3)
     with count_queries() as small:
-        assert len(client.get("/api/v1/activities").get_json()["activities"]) == 3
+        assert len(client.get("/api/v1/activities").get_json()["items"]) == 3
     create(17)
     with count_queries() as large:
-        assert len(client.get("/api/v1/activities").get_json()["activities"]) == 20
+        assert len(client.get("/api/v1/activities").get_json()["items"]) == 20
     assert len(small) == len(large)

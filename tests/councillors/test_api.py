@@ -25,18 +25,17 @@ def test_districts_are_a_geojson_feature_collection(client):
     tapiola = next(f for f in data["features"] if f["id"] == "suur-tapiola")
     assert tapiola["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     props = tapiola["properties"]
-    assert (props["name_fi"], props["name_sv"], props["name_en"]) == (
-        "Suur-Tapiola",
-        "Stor-Hagalund",
-        "Greater Tapiola",
-    )
+    assert props["name"] == {"fi": "Suur-Tapiola", "sv": "Stor-Hagalund", "en": "Greater Tapiola"}
+    assert props["slug"] == "suur-tapiola"
+    assert isinstance(props["code"], int)
     assert props["councillors"].endswith("/api/v1/councillors?district=suur-tapiola")
 
 
 def test_councillors_public_data_only(client, council):
     data = client.get("/api/v1/councillors").get_json()
     assert data["count"] == 3
-    first = data["councillors"][0]
+    assert (data["next"], data["previous"]) == (None, None)
+    first = data["items"][0]
     assert set(first) == {
         "id",
         "first_name",
@@ -52,6 +51,8 @@ def test_councillors_public_data_only(client, council):
         "role",
     }
     assert first["party"]["code"] in {"KOK", "RKP"}
+    assert set(first["party"]["name"]) == {"fi", "sv", "en"}
+    assert set(first["district"]) == {"slug", "code", "name"}
     assert set(first["committees"]) == {"fi", "sv", "en"}
 
 
@@ -66,7 +67,7 @@ def test_councillors_public_data_only(client, council):
 )
 def test_councillors_filters(client, council, query, names):
     data = client.get(f"/api/v1/councillors?{query}").get_json()
-    assert {c["first_name"] for c in data["councillors"]} == names
+    assert {c["first_name"] for c in data["items"]} == names
 
 
 @pytest.mark.parametrize(
@@ -76,9 +77,9 @@ def test_councillors_bad_filter_is_400(client, council, query, field):
     response = client.get(f"/api/v1/councillors?{query}")
     assert response.status_code == 400
     body = response.get_json()
-    assert body["status"] == 400
-    assert body["field"] == field
-    assert body["message"]
+    assert body["error"]["code"] == "bad_request"
+    assert set(body["error"]["fields"]) == {field}
+    assert body["error"]["message"]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,8 @@ def test_lookup_finds_the_district(client, query, slug):
     assert response.status_code == 200, response.get_json()
     data = response.get_json()
     assert data["district"]["slug"] == slug
-    assert data["district"]["name_sv"]
+    assert set(data["district"]) == {"slug", "code", "name"}
+    assert data["district"]["name"]["sv"]
 
 
 def test_lookup_split_postal_code_lists_alternatives(client):
@@ -129,9 +131,8 @@ def test_lookup_malformed_input_is_400_with_a_clear_message(client, query):
     response = client.get(f"/api/v1/districts/lookup?{query}")
     assert response.status_code == 400
     body = response.get_json()
-    assert body["error"] == "Bad Request"
-    assert body["status"] == 400
-    assert len(body["message"]) > 10
+    assert body["error"]["code"] == "bad_request"
+    assert len(body["error"]["message"]) > 10
 
 
 @pytest.mark.parametrize(
@@ -140,13 +141,16 @@ def test_lookup_malformed_input_is_400_with_a_clear_message(client, query):
 def test_lookup_outside_the_city_is_404(client, query):
     response = client.get(f"/api/v1/districts/lookup?{query}")
     assert response.status_code == 404
-    assert response.get_json()["status"] == 404
+    assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_lookup_message_follows_the_language(client):
-    client.get("/en/councillors/")  # sets the language cookie
-    body = client.get("/api/v1/districts/lookup?postal_code=abc").get_json()
-    assert "five digits" in body["message"]
+def test_lookup_message_follows_accept_language_not_the_cookie(client):
+    client.get("/sv/councillors/")  # sets the language cookie, which the API ignores
+    body = client.get(
+        "/api/v1/districts/lookup?postal_code=abc", headers={"Accept-Language": "en"}
+    ).get_json()
+    assert "five digits" in body["error"]["message"]
+    assert "five digits" in body["error"]["fields"]["postal_code"]
 
 
 def test_api_is_read_only_and_needs_no_csrf(client, csrf_enabled):

@@ -44,13 +44,14 @@ def test_api_list(client, data):
     response = client.get("/api/v1/initiatives")
     assert response.status_code == 200
     body = response.json
-    assert body["total"] == 2
+    assert body["count"] == 2
     assert {item["id"] for item in body["items"]} == {data["public"].id, data["answered"].id}
     item = next(i for i in body["items"] if i["id"] == data["public"].id)
     assert item["point"] == {"lat": 60.1756, "lon": 24.8058}
     assert item["sdg_goals"] == [3, 11]
     assert item["theme"]["name"] == {"fi": "Liikenne", "sv": "Trafik", "en": "Traffic"}
     assert item["district"]["slug"] == "suur-tapiola"
+    assert item["district"]["name"]["sv"] == "Stor-Hagalund"
     assert item["author"] == "Aino Aloitteentekijä"
     assert item["support_count"] == 1
     assert item["url"].endswith(f"/fi/initiatives/{data['public'].id}")
@@ -58,15 +59,31 @@ def test_api_list(client, data):
 
 
 def test_api_filters_pagination_and_errors(client, data):
-    assert client.get("/api/v1/initiatives?status=answered").json["total"] == 1
-    assert client.get("/api/v1/initiatives?sdg=11").json["total"] == 1
-    assert client.get(f"/api/v1/initiatives?theme={data['theme'].slug}").json["total"] == 2
+    assert client.get("/api/v1/initiatives?status=answered").json["count"] == 1
+    assert client.get("/api/v1/initiatives?sdg=11").json["count"] == 1
+    assert client.get(f"/api/v1/initiatives?theme={data['theme'].slug}").json["count"] == 2
     page = client.get("/api/v1/initiatives?per_page=1&lang=sv").json
-    assert page["pages"] == 2
-    assert "page=2" in page["links"]["next"]
-    assert "lang=sv" in page["links"]["next"]
-    assert page["links"]["prev"] is None
-    assert client.get("/api/v1/initiatives?per_page=1000").json["per_page"] == 100
+    assert page["count"] == 2
+    assert len(page["items"]) == 1
+    assert "page=2" in page["next"]
+    assert "lang=sv" in page["next"]
+    assert page["next"].startswith("http")
+    assert page["previous"] is None
+    second = client.get(page["next"]).json
+    assert second["next"] is None
+    assert "page=1" in second["previous"]
+    assert {second["items"][0]["id"], page["items"][0]["id"]} == {
+        data["public"].id,
+        data["answered"].id,
+    }
+    for bad, field in (
+        ("per_page=1000", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=abc", "page"),
+    ):
+        response = client.get(f"/api/v1/initiatives?{bad}")
+        assert response.status_code == 400, bad
+        assert set(response.json["error"]["fields"]) == {field}
     for bad in (
         "status=draft",
         "status=hidden",
@@ -77,7 +94,8 @@ def test_api_filters_pagination_and_errors(client, data):
     ):
         response = client.get(f"/api/v1/initiatives?{bad}")
         assert response.status_code == 400, bad
-        assert response.json["invalid"]
+        assert response.json["error"]["code"] == "bad_request"
+        assert len(response.json["error"]["fields"]) == 1
 
 
 def test_api_detail_and_privacy(client, data):
@@ -87,7 +105,8 @@ def test_api_detail_and_privacy(client, data):
     for initiative in data["secret"].values():
         response = client.get(f"/api/v1/initiatives/{initiative.id}")
         assert response.status_code == 404
-        assert response.json == {"error": "Not Found", "status": 404}
+        assert response.json["error"]["code"] == "not_found"
+        assert response.json["error"]["fields"] == {}
     assert client.get("/api/v1/initiatives/999999").status_code == 404
 
 
