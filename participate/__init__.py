@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participate.config import ROOT, Settings
 
@@ -18,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_mapping(settings.flask_config())
+    init_proxy(app, settings.proxy_fix)
     init_templates(app, strict=not settings.is_production)
     init_extensions(app)
 
@@ -50,6 +52,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     ):
         feature.init_app(app)
     return app
+
+
+def init_proxy(app: Flask, proxies: int) -> None:
+    """Trust `X-Forwarded-For/-Proto/-Host/-Prefix` from `proxies` reverse proxies (PROXY_FIX).
+
+    Then the rate limiter counts real clients, not the proxy, and `request.is_secure` knows
+    about TLS ended at the proxy. The Host is still checked against TRUSTED_HOSTS, and
+    absolute URLs still come only from BASE_URL (participate/urls.py).
+    """
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
 
 
 def init_templates(app: Flask, *, strict: bool) -> None:

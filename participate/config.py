@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a placeholder that production refuses)
 
 ENVIRONMENTS = ("development", "testing", "production")
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -48,8 +50,15 @@ class Settings:
     participate_env: str = "production"
     secret_key: str = ""
     database_url: str = f"sqlite:///{ROOT / 'instance' / 'participate.sqlite3'}"
-    # The public address, used in e-mails sent from the command line (the sender, cron jobs).
-    base_url: str = "http://127.0.0.1:5000"
+    # The public origin, e.g. "https://osallistu.espoo.fi": the only source of absolute URLs
+    # (participate/urls.py). Required in production; development and tests use DEV_BASE_URL.
+    base_url: str = ""
+    # Host names a request may carry (comma-separated; ".espoo.fi" matches subdomains). Any
+    # other Host is refused with 400. Empty: BASE_URL's host in production, any elsewhere.
+    trusted_hosts: str = ""
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
+    # headers are trusted (werkzeug ProxyFix). 0: none, the headers are ignored.
+    proxy_fix: int = 0
 
     mail_backend: str = "console"  # "console" prints, "smtp" delivers
     mail_server: str = "localhost"
@@ -77,6 +86,12 @@ class Settings:
     signup_retention_days: int = 30
     # Reports by different residents that hide an item pending review.
     reports_to_hide: int = 3
+
+    def __post_init__(self) -> None:
+        base = self.base_url.strip().rstrip("/")
+        if not base and self.participate_env != "production":
+            base = DEV_BASE_URL
+        object.__setattr__(self, "base_url", base)
 
     @property
     def is_development(self) -> bool:
@@ -124,6 +139,32 @@ class Settings:
             )
         if self.mail_backend not in {"console", "smtp"}:
             raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
+        self._validate_origin()
+        if self.proxy_fix < 0:
+            raise ConfigError("PROXY_FIX must be 0 or the number of proxies in front of the app")
+
+    def _validate_origin(self) -> None:
+        if not self.base_url:
+            raise ConfigError(
+                "BASE_URL must be set in production to the public address of the site, "
+                "e.g. https://osallistu.espoo.fi: every link in e-mails and feeds uses it."
+            )
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+            raise ConfigError(
+                f"BASE_URL must be an http(s) address without a query, not {self.base_url!r}"
+            )
+
+    @property
+    def trusted_host_list(self) -> list[str] | None:
+        """Flask's TRUSTED_HOSTS: the configured list, BASE_URL's host in production, or
+        None (any host) in development and tests."""
+        hosts = [h.strip() for h in self.trusted_hosts.split(",") if h.strip()]
+        if hosts:
+            return hosts
+        if self.is_production:
+            return [urlsplit(self.base_url).hostname or ""]
+        return None
 
     @property
     def effective_secret_key(self) -> str:
@@ -150,6 +191,7 @@ class Settings:
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": secure,
             "PREFERRED_URL_SCHEME": "https" if secure else "http",
+            "TRUSTED_HOSTS": self.trusted_host_list,
             "WTF_CSRF_TIME_LIMIT": None,  # a form left open for hours still submits
             "BABEL_DEFAULT_LOCALE": "fi",
             "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",

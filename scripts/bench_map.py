@@ -56,6 +56,7 @@ def environment(database_url: str) -> dict[str, str]:
         PARTICIPATE_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),
         DATABASE_URL=database_url,
+        BASE_URL="http://127.0.0.1",
         RATELIMIT_ENABLED="false",
         TILE_URL="http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
         PYTHONPATH=str(ROOT),

@@ -109,3 +109,20 @@ if __name__ == "__main__":
 
     for line in route_lines(create_app(Settings(participate_env="testing"))):
         print(line)  # noqa: T201
+
+
+# Ways to build an absolute URL from the request's Host header instead of BASE_URL.
+HOST_FROM_REQUEST = re.compile(r"_external\s*=|\.host_url\b|\.url_root\b|request\.host\b")
+
+
+def test_absolute_urls_come_only_from_base_url() -> None:
+    """participate/urls.py is the one source of absolute URLs (password-reset poisoning)."""
+    offenders = []
+    files = [*(ROOT / "participate").rglob("*.py"), *(ROOT / "templates").rglob("*.*")]
+    for path in files:
+        if path == ROOT / "participate" / "urls.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if HOST_FROM_REQUEST.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "use participate.urls.external_url:\n" + "\n".join(offenders)

@@ -31,6 +31,7 @@ def test_environment_values_are_typed():
         {
             "PARTICIPATE_ENV": "production",
             "SECRET_KEY": "x" * 40,
+            "BASE_URL": "https://osallistu.espoo.fi",
             "MAIL_PORT": "587",
             "MAIL_USE_TLS": "true",
             "DATABASE_URL": "postgresql+psycopg://db/participate",

@@ -20,8 +20,8 @@ from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.locale import LANGS
-from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
+from participate.urls import external_url
 
 
 class EmailTaken(DomainError):
@@ -114,7 +114,7 @@ def send_verification(user: User) -> None:
         subject=_l("Verify your e-mail address"),
         template="accounts/verify_email",
         user=user,
-        link=absolute_url("accounts.verify_email", lang_code=user.language, token=token),
+        link=external_url("accounts.verify_email", lang_code=user.language, token=token),
         hours=tokens.VERIFY_MAX_AGE // 3600,
     )
 
@@ -165,7 +165,7 @@ def request_password_reset(email: str) -> None:
         subject=_l("Reset your password"),
         template="accounts/reset_password",
         user=user,
-        link=absolute_url("accounts.reset_password", lang_code=user.language, token=token),
+        link=external_url("accounts.reset_password", lang_code=user.language, token=token),
         hours=tokens.RESET_MAX_AGE // 3600,
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -26,6 +26,7 @@ from participate.api.paging import paged, parse_paging
 from participate.api.shapes import district_object, localised, timestamp
 from participate.districts.queries import list_districts
 from participate.i18n.content import current_lang
+from participate.urls import external_url
 from participate.workflow.states import Status
 
 DEFAULT_PER_PAGE = 50
@@ -36,8 +37,8 @@ def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
     window = a.signup_window()
     return {
         "id": a.id,
-        "url": url_for("activities.detail", lang_code=lang, activity_id=a.id, _external=True),
-        "ics": url_for("activities.calendar", lang_code=lang, activity_id=a.id, _external=True),
+        "url": external_url("activities.detail", lang_code=lang, activity_id=a.id),
+        "ics": external_url("activities.calendar", lang_code=lang, activity_id=a.id),
         "title": localised(a, "title"),
         "description": localised(a, "description"),
         "accessibility": localised(a, "accessibility"),

@@ -33,8 +33,8 @@ from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.formatting import local_datetime
 from participate.i18n.locale import LANGS
-from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
+from participate.urls import external_url
 from participate.workflow.services import apply_action
 from participate.workflow.states import Action, NotAllowed, Status, check_can_contribute
 
@@ -316,7 +316,7 @@ def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:
             activity=activity,
             title=activity.title(signup.language).text,
             note=note,
-            link=absolute_url(
+            link=external_url(
                 "activities.detail", lang_code=signup.language, activity_id=activity.id
             ),
         )
@@ -354,7 +354,7 @@ def message_participants(
             title=activity.title(signup.language).text,
             organiser=activity.organiser_name,
             body=body,
-            link=absolute_url(
+            link=external_url(
                 "activities.detail", lang_code=signup.language, activity_id=activity.id
             ),
         )
@@ -545,8 +545,8 @@ def _send_signup_email(
         "signup": signup,
         "activity": activity,
         "title": title,
-        "link": absolute_url("activities.signup", lang_code=signup.language, token=token),
-        "activity_link": absolute_url(
+        "link": external_url("activities.signup", lang_code=signup.language, token=token),
+        "activity_link": external_url(
             "activities.detail", lang_code=signup.language, activity_id=activity.id
         ),
     }
@@ -599,7 +599,7 @@ def cancel_signup(signup: Signup, *, now: datetime | None = None) -> list[Signup
         signup=signup,
         activity=activity,
         title=activity.title(signup.language).text,
-        activity_link=absolute_url(
+        activity_link=external_url(
             "activities.detail", lang_code=signup.language, activity_id=activity.id
         ),
     )
@@ -644,7 +644,7 @@ def promote_from_waitlist(activity: Activity, *, now: datetime | None = None) ->
             signup=signup,
             activity=activity,
             title=title,
-            activity_link=absolute_url(
+            activity_link=external_url(
                 "activities.detail", lang_code=signup.language, activity_id=activity.id
             ),
         )
@@ -676,7 +676,7 @@ def resend_link(activity: Activity, email: str) -> bool:
         signup=signup,
         activity=activity,
         title=title,
-        link=absolute_url("activities.signup", lang_code=signup.language, token=token),
+        link=external_url("activities.signup", lang_code=signup.language, token=token),
     )
     return True
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -48,6 +47,7 @@ from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
+from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
 bp = Blueprint("activities", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
@@ -297,8 +297,8 @@ def calendar(activity_id: int) -> Response:
     if activity.status != Status.PUBLISHED:
         abort(404)
     lang = current_lang()
-    url = url_for(".detail", activity_id=activity.id, _external=True)
-    body = activity_calendar(activity, lang=lang, url=url, host=urlsplit(url).hostname or "")
+    url = external_url(".detail", activity_id=activity.id)
+    body = activity_calendar(activity, lang=lang, url=url, host=origin_host())
     return Response(
         body,
         mimetype="text/calendar",

@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from participate.api.errors import ApiError
@@ -95,7 +94,7 @@ def page_links(
     pages = max(1, -(-count // request.per_page))
 
     def link(number: int) -> str:
-        return url_for(endpoint, **args, page=number, per_page=request.per_page, _external=True)
+        return external_url(endpoint, **args, page=number, per_page=request.per_page)
 
     following = link(request.page + 1) if request.page < pages else None
     preceding = link(min(request.page - 1, pages)) if request.page > 1 else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
 from participate.api import bp
@@ -21,6 +21,7 @@ from participate.councillors import queries
 from participate.councillors.models import Councillor, Party
 from participate.councillors.queries import parse_point
 from participate.districts.queries import district_at, lookup_postal_code
+from participate.urls import external_url
 
 
 def party_json(party: Party) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def districts() -> Response:
                 **district_object(d),
                 "label_lat": d.label_lat,
                 "label_lon": d.label_lon,
-                "councillors": url_for("api.councillors", district=d.slug, _external=True),
+                "councillors": external_url("api.councillors", district=d.slug),
             },
         }
         for d in queries.list_districts_with_geometry()

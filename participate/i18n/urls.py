@@ -12,6 +12,7 @@ from flask import Flask, Response, g, request, url_for
 from werkzeug.routing import BuildError
 
 from participate.i18n.locale import LANG_COOKIE, LANG_NAMES, LANGS, is_supported
+from participate.urls import external_path
 
 LANG_PREFIX = "/<any(fi,sv,en):lang_code>"
 ONE_YEAR = 365 * 24 * 3600
@@ -44,8 +45,7 @@ def alternates() -> list[tuple[str, str]]:
     """(lang, absolute url) for the hreflang links of the current page."""
     if request.url_rule is None or "lang_code" not in request.url_rule.arguments:
         return []
-    host = request.host_url.rstrip("/")
-    return [(lang, host + switch_language_url(lang)) for lang in LANGS]
+    return [(lang, external_path(switch_language_url(lang))) for lang in LANGS]
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -22,6 +22,7 @@ from participate.api.paging import paged, parse_paging
 from participate.i18n.locale import DEFAULT_LANG, LANGS
 from participate.initiatives import opendata, queries
 from participate.initiatives.models import Initiative
+from participate.urls import external_url
 
 
 def _lang() -> str:
@@ -30,11 +31,9 @@ def _lang() -> str:
 
 
 def _record(initiative: Initiative, lang: str) -> dict[str, Any]:
-    url = url_for("initiatives.detail", lang_code=lang, initiative_id=initiative.id, _external=True)
+    url = external_url("initiatives.detail", lang_code=lang, initiative_id=initiative.id)
     record = opendata.public_record(initiative, url)
-    record["api_url"] = url_for(
-        "api.initiative_detail", initiative_id=initiative.id, _external=True
-    )
+    record["api_url"] = external_url("api.initiative_detail", initiative_id=initiative.id)
     return record
 
 

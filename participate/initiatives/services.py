@@ -41,8 +41,8 @@ from participate.initiatives.models import (
     Theme,
     goals_to_mask,
 )
-from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
+from participate.urls import external_url
 from participate.workflow.services import apply_action
 from participate.workflow.states import (
     Action,
@@ -227,7 +227,7 @@ def submit_initiative(initiative: Initiative, *, actor: User) -> None:
         user=actor,
         title=initiative.title,
         first_time=first_time,
-        link=absolute_url(
+        link=external_url(
             "initiatives.detail", lang_code=actor.language, initiative_id=initiative.id
         ),
     )
@@ -411,7 +411,7 @@ def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
             answer_is_fallback=text.is_fallback,
             decision_maker=answer.decision_maker,
             decided_on=answer.decided_on,
-            link=absolute_url(
+            link=external_url(
                 "initiatives.detail", lang_code=user.language, initiative_id=initiative.id
             ),
         )

@@ -36,6 +36,7 @@ from participate.initiatives.forms import (
 from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
 from participate.initiatives.text import excerpt, format_body
+from participate.urls import external_url
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
@@ -361,7 +362,7 @@ def support(initiative_id: int) -> BaseResponse:
 
 
 def _entry_url(initiative: Initiative) -> str:
-    return url_for(".detail", initiative_id=initiative.id, _external=True)
+    return external_url(".detail", initiative_id=initiative.id)
 
 
 @bp.route("/feed.atom")
@@ -369,8 +370,8 @@ def feed() -> Response:
     body = opendata.atom_feed(
         queries.list_recent_public(),
         lang=current_lang(),
-        feed_url=url_for(".feed", _external=True),
-        page_url=url_for(".index", _external=True),
+        feed_url=external_url(".feed"),
+        page_url=external_url(".index"),
         entry_url=_entry_url,
     )
     return Response(

@@ -14,6 +14,7 @@ import sys
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -24,15 +25,14 @@ from participate.mail.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
 
-
-def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+def build_message(row: OutboxMessage, sender: str, domain: str) -> EmailMessage:
+    """The e-mail for an outbox row; `domain` (BASE_URL's host) ends its Message-ID."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
     message["Subject"] = row.subject
-    message["Message-ID"] = make_msgid(domain="participate.invalid")
+    message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(row.body_text)
     # After set_content, which replaces every Content-* header.
@@ -88,42 +88,49 @@ class Transport:
 
 
 def send_due(settings: Settings, transport: Transport | None = None) -> tuple[int, int]:
-    """Send what is due now; returns (sent, failed attempts). Commits per message."""
+    """Send what is due now; returns (sent, failed attempts).
+
+    Exactly once: each message is claimed alone (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a
+    second sender skips it while the first holds it) and its new state is committed right
+    after the SMTP transaction, before the next message is claimed. A sender killed
+    mid-round can therefore repeat at most the one message it was sending, never a batch.
+    SQLite has no row locks; run one sender there (development).
+    """
     transport = transport or Transport(settings)
+    domain = urlsplit(settings.base_url).hostname or "localhost"
     sent = failed = 0
     try:
         while True:
-            query = (
+            row = db.session.scalars(
                 sa.select(OutboxMessage)
                 .where(
                     OutboxMessage.status == OutboxStatus.PENDING,
                     OutboxMessage.next_attempt_at <= utcnow(),
                 )
                 .order_by(OutboxMessage.id)
-                .limit(BATCH_SIZE)
+                .limit(1)
                 .with_for_update(skip_locked=True)
-            )
-            rows = list(db.session.scalars(query))
-            if not rows:
+            ).first()
+            if row is None:
+                db.session.rollback()
                 break
-            for row in rows:
-                row.attempts += 1
-                try:
-                    transport.send(build_message(row, settings.mail_default_sender))
-                except (OSError, smtplib.SMTPException) as exc:
-                    transport.close()
-                    failed += 1
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    if row.attempts >= settings.mail_max_attempts:
-                        row.status = OutboxStatus.FAILED
-                        log.error("giving up on message %s: %s", row.id, row.last_error)
-                    else:
-                        row.next_attempt_at = utcnow() + retry_delay(row.attempts)
+            row.attempts += 1
+            try:
+                transport.send(build_message(row, settings.mail_default_sender, domain))
+            except (OSError, smtplib.SMTPException) as exc:
+                transport.close()
+                failed += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if row.attempts >= settings.mail_max_attempts:
+                    row.status = OutboxStatus.FAILED
+                    log.error("giving up on message %s: %s", row.id, row.last_error)
                 else:
-                    sent += 1
-                    row.status = OutboxStatus.SENT
-                    row.sent_at = utcnow()
-                    row.last_error = None
+                    row.next_attempt_at = utcnow() + retry_delay(row.attempts)
+            else:
+                sent += 1
+                row.status = OutboxStatus.SENT
+                row.sent_at = utcnow()
+                row.last_error = None
             db.session.commit()
     finally:
         transport.close()

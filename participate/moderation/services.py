@@ -20,7 +20,6 @@ from participate.accounts.models import User
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.mail.links import absolute_url
 from participate.mail.services import queue_email
 from participate.moderation import audit
 from participate.moderation.editing import EDITORS
@@ -33,6 +32,7 @@ from participate.moderation.models import (
     StandardReason,
 )
 from participate.moderation.queries import count_open_reports
+from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin, Transition
 from participate.workflow.services import apply_action, lock
 from participate.workflow.states import (
@@ -151,7 +151,7 @@ def notify(
         reason=reason,
         standard_reasons=list(standard_reasons),
         automatic=automatic,
-        link=absolute_url(endpoint, lang_code=author.language, **values),
+        link=external_url(endpoint, lang_code=author.language, **values),
     )
 
 
@@ -266,7 +266,7 @@ def edit_item(
             author=author,
             title=_title(item),
             reason=note,
-            link=absolute_url(endpoint, lang_code=author.language, **link_values),
+            link=external_url(endpoint, lang_code=author.language, **link_values),
         )
     return changes
 

@@ -51,6 +51,7 @@ from participate.moderation.forms import (
 )
 from participate.moderation.models import StandardReason
 from participate.moderation.periods import Period, last_full_months, recent_months
+from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
@@ -512,8 +513,8 @@ def council_report_csv() -> Response:
     body = council_report.report_csv(
         report,
         lang=lang,
-        entry_url=lambda initiative: url_for(
-            "initiatives.detail", initiative_id=initiative.id, _external=True
+        entry_url=lambda initiative: external_url(
+            "initiatives.detail", initiative_id=initiative.id
         ),
     )
     filename = f"council-report-{period.start.isoformat()}-{period.end.isoformat()}.csv"

@@ -7,7 +7,7 @@ Under /api/ every error, whatever its status, is JSON in the one shape of
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from participate.api.errors import error_response
 from participate.extensions import db
@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if request.path.startswith(API_PREFIX):
             return error_response(error)  # type: ignore[return-value]
+        if isinstance(error, SecurityError):
+            # A Host outside TRUSTED_HOSTS: no URL adapter exists, so no page can be built
+            # (its links would need one). A short text answer, in no particular language.
+            return "400 Bad Request: unknown host", 400
         if code not in PAGES:
             return error
         _set_language()

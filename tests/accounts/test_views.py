@@ -32,7 +32,7 @@ def users(app) -> list[User]:
 def link_in(body: str) -> str:
     match = re.search(r"http://\S+", body)
     assert match, body
-    return match.group(0).replace("http://localhost", "")
+    return match.group(0).replace("http://participate.test", "")
 
 
 def test_register_verify_login_profile(app, client, outbox):

@@ -139,7 +139,7 @@ def test_csv(app, client, login_as, boundary_initiatives):
     assert header[0] == "Major district"
     assert {line[3] for line in lines} == {"Kesäkuun ensimmäinen", "Juhannuksen jälkeen"}
     assert {line[5] for line in lines} == {"1 June 2026", "30 June 2026"}  # Helsinki dates
-    assert all(line[-1].startswith("http://localhost/en/initiatives/") for line in lines)
+    assert all(line[-1].startswith("http://participate.test/en/initiatives/") for line in lines)
 
 
 def test_csv_cells_never_run_as_formulas(app, client, login_as):
