@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from participate.api.errors import ApiError
+from participate.urls import external_url
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
