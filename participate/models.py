@@ -4,10 +4,17 @@ from participate.accounts.models import User
 from participate.activities.models import Activity, Signup
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.districts.models import District, PostalCode
-from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
+from participate.initiatives.models import (
+    Follow,
+    Initiative,
+    InitiativeAnswer,
+    Support,
+    Theme,
+)
 from participate.mail.models import OutboxMessage
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import Report, StandardReason
+from participate.notifications.models import NotificationSetting, PendingNotification
 from participate.workflow.models import Transition
 
 __all__ = [
@@ -16,10 +23,13 @@ __all__ = [
     "CacheVersion",
     "Councillor",
     "District",
+    "Follow",
     "Initiative",
     "InitiativeAnswer",
+    "NotificationSetting",
     "OutboxMessage",
     "Party",
+    "PendingNotification",
     "PostalCode",
     "Report",
     "Signup",

@@ -6,14 +6,26 @@ so fi and sv use explicit patterns (glossary: `6.12.2026 klo 18.00`, `6.12.2026 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
+from babel.lists import format_list
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+)
+from flask_babel import lazy_gettext as _l
 
 DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
 TIME_PATTERNS = {"fi": "H.mm", "sv": "HH.mm", "en": "HH:mm"}
 DATETIME_JOINERS = {"fi": "klo", "sv": "kl.", "en": "at"}
+# The names of the site's languages, in the reader's language ("Finnish", "suomi", "finska").
+LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
 
 
 def _lang() -> str:
@@ -49,6 +61,13 @@ def local_datetime(value: datetime | None) -> str:
 def iso_datetime(value: datetime | None) -> str:
     """Machine-readable value for `<time datetime=…>`."""
     return value.isoformat() if value else ""
+
+
+def language_list(codes: Iterable[str], lang: str) -> str:
+    """Language codes as one phrase in `lang`: ["fi", "sv"] → "Finnish and Swedish",
+    "suomi ja ruotsi", "finska och svenska" (CLDR list patterns)."""
+    with force_locale(lang):
+        return format_list([str(LANGUAGE_NAMES.get(code, code)) for code in codes], locale=lang)
 
 
 def number(value: int | float | None) -> str:

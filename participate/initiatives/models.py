@@ -186,6 +186,41 @@ class Support(Base):
     user: Mapped[User] = relationship(lazy="raise")
 
 
+class Follow(Base):
+    """A resident follows one initiative, one theme or one major district (exactly one).
+
+    Supporting and authoring an initiative follow it automatically. Followers hear about
+    publication, the city's answer, the threshold, filing, the council's decision and hiding,
+    each as their notification settings say.
+    """
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "initiative_id"),
+        sa.UniqueConstraint("user_id", "theme_id"),
+        sa.UniqueConstraint("user_id", "district_id"),
+        sa.CheckConstraint(
+            "(CASE WHEN initiative_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN theme_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN district_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_target",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="CASCADE"), index=True
+    )
+    district_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("districts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class InitiativeAnswer(TimestampMixin, Base):
     """The city's answer: text in one or more languages, who decided and when."""
 

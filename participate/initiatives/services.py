@@ -25,6 +25,7 @@ from participate.districts.queries import district_at
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.content import pick
+from participate.i18n.formatting import language_list
 from participate.i18n.locale import LANGS, TIMEZONE
 from participate.initiatives.lifecycle import EDITABLE, SUPPORTABLE
 from participate.initiatives.models import (
@@ -396,6 +397,7 @@ def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
         .order_by(User.id)
     )
     recipients = list(db.session.scalars(query))
+    written_in = [lang for lang in LANGS if getattr(answer, f"body_{lang}")]
     for user in recipients:
         text = pick(answer, "body", user.language)
         queue_email(
@@ -409,6 +411,7 @@ def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
             answer_text=text.text,
             answer_lang=text.lang,
             answer_is_fallback=text.is_fallback,
+            answer_languages=language_list(written_in, user.language),
             decision_maker=answer.decision_maker,
             decided_on=answer.decided_on,
             link=external_url(

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -25,6 +24,7 @@ from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
+from participate.i18n.formatting import LANGUAGE_NAMES
 from participate.initiatives import opendata, queries, services
 from participate.initiatives.forms import (
     FilterForm,
@@ -44,8 +44,6 @@ bp = Blueprint("initiatives", __name__, url_prefix="/<any(fi,sv,en):lang_code>/i
 
 SUBMIT_LIMIT = "20 per hour"
 SUPPORT_LIMIT = "30 per minute"
-
-LANGUAGE_NAMES = {"fi": _l("Finnish"), "sv": _l("Swedish"), "en": _l("English")}
 
 
 @bp.app_template_filter("paragraphs")

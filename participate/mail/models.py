@@ -26,6 +26,10 @@ class OutboxMessage(Base):
     language: Mapped[str] = mapped_column(sa.String(2))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
+    # The HTML alternative of body_text (participate.mail.html); NULL for rows queued before it.
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # Absolute one-click unsubscribe URL of a non-transactional e-mail (RFC 8058), else NULL.
+    unsubscribe_url: Mapped[str | None] = mapped_column(sa.String(500))
     # What caused the message, e.g. "accounts/verify_email": for statistics and tests.
     template: Mapped[str] = mapped_column(sa.String(100))
     status: Mapped[OutboxStatus] = mapped_column(

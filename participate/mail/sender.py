@@ -34,7 +34,15 @@ def build_message(row: OutboxMessage, sender: str, domain: str) -> EmailMessage:
     message["Subject"] = row.subject
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
+    if row.unsubscribe_url:
+        # RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs
+        # "List-Unsubscribe=One-Click" to the URL, with no session and no confirmation.
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body_text)
+    if row.body_html:
+        # multipart/alternative: text first, HTML last (the part clients prefer).
+        message.add_alternative(row.body_html, subtype="html")
     # After set_content, which replaces every Content-* header.
     message["Content-Language"] = row.language
     return message
@@ -53,7 +61,8 @@ class Transport:
     def send(self, message: EmailMessage) -> None:
         if self.settings.mail_backend == "console":
             # Readable in a terminal: decoded headers, then the body as written.
-            body = message.get_content()
+            part = message.get_body(preferencelist=("plain",))
+            body = part.get_content() if part is not None else ""
             sys.stdout.write(
                 f"{'=' * 72}\nTo: {message['To']}\nSubject: {message['Subject']}\n"
                 f"Language: {message['Content-Language']}\n\n{body}\n"

@@ -8,6 +8,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from participate.extensions import db
+from participate.mail.html import to_html
 from participate.mail.models import OutboxMessage
 
 
@@ -17,19 +18,44 @@ def queue_email(
     language: str,
     subject: Any,
     template: str,
+    unsubscribe_url: str | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/emails/<template>.txt` and `subject` (a lazy string) in `language`.
+
+    The message has two parts from the same template data: the plain text, and an HTML
+    version of it (`participate.mail.html`). `unsubscribe_url` (absolute) marks a
+    non-transactional e-mail, e.g. a notification about something the person follows: both
+    parts end with an unsubscribe link and the sender adds `List-Unsubscribe` and
+    `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). Transactional e-mails
+    (sign-up confirmations, password resets, decisions on the person's own text) leave it out.
 
     The row is only added and flushed: the caller's commit sends it or its rollback drops it,
     so a failed change never mails anyone.
     """
     with force_locale(language):
+        subject_text = str(subject)
+        body = render_template(f"emails/{template}.txt", lang=language, **context)
+        body_text = body
+        if unsubscribe_url:
+            body_text = (
+                body.rstrip("\n")
+                + "\n\n"
+                + render_template("emails/_unsubscribe.txt", unsubscribe_url=unsubscribe_url)
+            )
+        body_html = to_html(
+            body,
+            subject=subject_text,
+            lang=language,
+            context={**context, "unsubscribe_url": unsubscribe_url},
+        )
         message = OutboxMessage(
             to_address=to,
             language=language,
-            subject=str(subject),
-            body_text=render_template(f"emails/{template}.txt", lang=language, **context),
+            subject=subject_text,
+            body_text=body_text,
+            body_html=body_html,
+            unsubscribe_url=unsubscribe_url,
             template=template,
         )
     db.session.add(message)

@@ -43,14 +43,20 @@ from participate.workflow.states import (
     check_can_contribute,
 )
 
-# The subject of the author's e-mail per decision.
-DECISION_SUBJECTS = {
-    Action.APPROVE: _l("Your submission is published"),
-    Action.REJECT: _l("Your submission was not published"),
-    Action.REQUEST_CHANGES: _l("Your submission needs changes"),
-    Action.HIDE: _l("Your submission has been hidden"),
-    Action.UNHIDE: _l("Your submission is visible again"),
-    Action.CLOSE: _l("Your initiative has been closed"),
+# The subject of the author's e-mail per kind of content and decision: the glossary's word
+# for each kind (an initiative is never a "proposal"), see tests/mail/test_templates.py.
+DECISION_SUBJECTS: dict[tuple[str, Action], Any] = {
+    ("initiative", Action.APPROVE): _l("Your initiative is published"),
+    ("initiative", Action.REJECT): _l("Your initiative was not published"),
+    ("initiative", Action.REQUEST_CHANGES): _l("Your initiative needs changes"),
+    ("initiative", Action.HIDE): _l("Your initiative has been hidden"),
+    ("initiative", Action.UNHIDE): _l("Your initiative is visible again"),
+    ("initiative", Action.CLOSE): _l("Your initiative has been closed"),
+    ("activity", Action.APPROVE): _l("Your activity is published"),
+    ("activity", Action.REJECT): _l("Your activity was not published"),
+    ("activity", Action.REQUEST_CHANGES): _l("Your activity needs changes"),
+    ("activity", Action.HIDE): _l("Your activity has been hidden"),
+    ("activity", Action.UNHIDE): _l("Your activity is visible again"),
 }
 # A decision on a reported item closes its open reports with this outcome.
 REPORT_OUTCOMES = {Action.HIDE: ReportOutcome.HIDDEN, Action.UNHIDE: ReportOutcome.RESTORED}
@@ -121,7 +127,7 @@ def decide(
     )
     if actor is not None and action in REPORT_OUTCOMES:
         _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action])
-    if notify_author and action in DECISION_SUBJECTS:
+    if notify_author and (item.moderation_kind, action) in DECISION_SUBJECTS:
         notify(item, action, note, standard_reasons=standard_texts)
     return transition
 
@@ -142,7 +148,7 @@ def notify(
     queue_email(
         to=author.email,
         language=author.language,
-        subject=DECISION_SUBJECTS[action],
+        subject=DECISION_SUBJECTS[(item.moderation_kind, action)],
         template="moderation/decision",
         author=author,
         action=action.value,

@@ -259,7 +259,9 @@ def test_answer_moves_to_answered_audits_and_mails_author_and_supporters(app, ou
     assert english.language == "en"
     # No English text: the Finnish answer with a note (languages named in English).
     assert "Toteutetaan ensi vuonna." in english.body_text
-    assert "only available in Finnish" in english.body_text
+    # The answer exists in Finnish and Swedish: the note names both, not "only Finnish".
+    assert "It is available in Finnish and Swedish. Here it is in Finnish:" in english.body_text
+    assert "only" not in english.body_text
 
 
 @pytest.mark.parametrize(

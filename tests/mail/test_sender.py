@@ -171,3 +171,46 @@ def test_purge_removes_only_old_settled_messages(app, runner, settings):
     assert "Removed 1 messages." in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 2
+
+
+def test_message_is_multipart_with_the_html_part_last(app, settings) -> None:
+    from participate.mail.sender import build_message
+
+    _queue(app, language="sv")
+    with app.app_context():
+        row = db.session.scalars(sa.select(OutboxMessage)).one()
+        message = build_message(row, "Delta <noreply@example.fi>")
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [part.get_content_type() for part in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert '<html lang="sv">' in html
+    assert '<a href="http://participate.test/x"' in html
+    assert message["Content-Language"] == "sv"
+    # A transactional e-mail (verify your address) has no unsubscribe headers.
+    assert message["List-Unsubscribe"] is None
+
+
+def test_non_transactional_message_has_one_click_unsubscribe_headers(app) -> None:
+    from participate.mail.sender import build_message
+
+    with app.test_request_context():
+        user = create_user(language="fi")
+        row = queue_email(
+            to=user.email,
+            language="fi",
+            subject="x",
+            template="accounts/verify_email",
+            unsubscribe_url="http://participate.test/fi/unsubscribe/abc",
+            user=user,
+            link="http://participate.test/x",
+            hours=1,
+        )
+        message = build_message(row, "noreply@example.fi")
+        db.session.rollback()
+    assert message["List-Unsubscribe"] == "<http://participate.test/fi/unsubscribe/abc>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "\nhttp://participate.test/fi/unsubscribe/abc\n" in text
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert 'href="http://participate.test/fi/unsubscribe/abc"' in html

@@ -1,0 +1,12 @@
+"""Notifications: what a person wants to hear about and how often, digests and unsubscribing.
+
+A shared layer like `mail`: features call `notifications.services.deliver()` for events that
+are not transactional (something the person follows changed); it sends the e-mail at once,
+queues it for the daily or weekly digest, or drops it, per the person's settings.
+"""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    pass
