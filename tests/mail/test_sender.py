@@ -179,7 +179,7 @@ def test_message_is_multipart_with_the_html_part_last(app, settings) -> None:
     _queue(app, language="sv")
     with app.app_context():
         row = db.session.scalars(sa.select(OutboxMessage)).one()
-        message = build_message(row, "Delta <noreply@example.fi>")
+        message = build_message(row, "Delta <noreply@example.fi>", "participate.test")
     assert message.get_content_type() == "multipart/alternative"
     parts = [part.get_content_type() for part in message.iter_parts()]
     assert parts == ["text/plain", "text/html"]
@@ -206,7 +206,7 @@ def test_non_transactional_message_has_one_click_unsubscribe_headers(app) -> Non
             link="http://participate.test/x",
             hours=1,
         )
-        message = build_message(row, "noreply@example.fi")
+        message = build_message(row, "noreply@example.fi", "participate.test")
         db.session.rollback()
     assert message["List-Unsubscribe"] == "<http://participate.test/fi/unsubscribe/abc>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
