@@ -3,7 +3,9 @@
 A feature puts its routes in `participate/<feature>/api.py` on this `bp` and imports that
 module from its own `init_app`. `init_app` here registers the blueprint, so `create_app`
 calls it after every feature (Flask refuses routes added to a registered blueprint).
-JSON errors for /api/ paths come from participate.web.errors.
+Every /api/ error has the one shape of `participate.api.errors` (participate.web.errors calls
+it); lists use `participate.api.paging`; shared shapes are in `participate.api.shapes`; the
+OpenAPI description is `participate.api.openapi`. The convention is docs/api.md.
 """
 
 from flask import Blueprint, Flask
@@ -12,4 +14,6 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
+    from participate.api import openapi  # noqa: F401  (GET /api/v1/openapi.json)
+
     app.register_blueprint(bp)

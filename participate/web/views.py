@@ -46,3 +46,9 @@ def accessibility() -> str:
 @bp.route("/privacy")
 def privacy() -> str:
     return render_template("web/privacy.html")
+
+
+@bp.route("/open-data")
+def open_data() -> str:
+    """How to use the API, the feeds, the calendars and the downloads (docs/api.md)."""
+    return render_template("web/open_data.html")
