@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, url_for
+from flask import Response, jsonify
 
 from participate.api import bp
 from participate.api.paging import MAX_PAGE, MAX_PER_PAGE
+from participate.urls import external_url
 
 API_VERSION = "1.0.0"
 
@@ -475,5 +476,5 @@ def document(server_url: str) -> dict[str, Any]:
 
 @bp.route("/openapi.json")
 def openapi() -> Response:
-    server = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
+    server = external_url("api.openapi").removesuffix("/openapi.json")
     return jsonify(document(server))

@@ -7,7 +7,8 @@ from flask import Blueprint, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from participate.extensions import db
-from participate.i18n.locale import preferred_from_request
+from participate.i18n.locale import LANGS, preferred_from_request
+from participate.urls import external_url
 
 bp = Blueprint("web", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
 root_bp = Blueprint("root", __name__)
@@ -51,4 +52,10 @@ def privacy() -> str:
 @bp.route("/open-data")
 def open_data() -> str:
     """How to use the API, the feeds, the calendars and the downloads (docs/api.md)."""
-    return render_template("web/open_data.html")
+    return render_template(
+        "web/open_data.html",
+        openapi_url=external_url("api.openapi"),
+        api_base=external_url("api.openapi").removesuffix("/openapi.json"),
+        feeds={lang: external_url("initiatives.feed", lang_code=lang) for lang in LANGS},
+        export_url=external_url("initiatives.export_csv"),
+    )

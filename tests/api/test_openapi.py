@@ -55,7 +55,7 @@ def data(app):
 def test_the_description_is_valid_openapi_3_1(spec):
     assert spec["openapi"].startswith("3.1")
     validate_spec(spec)
-    assert spec["servers"][0]["url"] == "http://localhost/api/v1"
+    assert spec["servers"][0]["url"] == "http://participate.test/api/v1"
 
 
 def _template(rule: str) -> str:
