@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.activities.models import OrganiserKind
+from participate.activities.models import ORGANISER_LABELS, OrganiserKind
 from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
 from participate.forms import NotBlank, email_address, max_length, optional_int, required
 from participate.i18n.locale import LANGS, TIMEZONE
@@ -79,7 +79,7 @@ class ActivityForm(FlaskForm):
 
     organiser_kind = RadioField(
         _l("Organiser"),
-        choices=[(kind.value, kind.label) for kind in OrganiserKind],
+        choices=[(kind.value, ORGANISER_LABELS[kind]) for kind in OrganiserKind],
         default=OrganiserKind.RESIDENTS.value,
         validators=[required()],
     )
