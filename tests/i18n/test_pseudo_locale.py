@@ -139,7 +139,8 @@ def visible_strings(html: str) -> list[str]:
         if script.get("type") == "application/json" and script.get("data-i18n") is not None:
             found.extend(str(v) for v in json.loads(script.string or "{}").values())
         script.decompose()
-    for tag in soup(["style", "template"]):
+    # Code samples (URLs, commands) are the same in every language.
+    for tag in soup(["style", "template", "code", "pre", "kbd", "samp"]):
         tag.decompose()
     for tag in soup.find_all(True):
         for attribute in ATTRIBUTES:
