@@ -34,6 +34,8 @@ def activity_calendar(
     event = Event()
     event.add("uid", f"activity-{activity.id}@{host}")
     event.add("dtstamp", now or utcnow())
+    # Bumped on every change of time, place, capacity or status: importers update their copy.
+    event.add("sequence", activity.sequence)
     event.add("dtstart", activity.starts_at.astimezone(HELSINKI))
     event.add("dtend", activity.ends_at.astimezone(HELSINKI))
     event.add("summary", activity.title(lang).text)

@@ -107,6 +107,9 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     cancelled_at: Mapped[datetime | None]
     cancellation_note: Mapped[str] = mapped_column(sa.Text, default="")
     moderator_edited_at: Mapped[datetime | None]
+    # iCalendar SEQUENCE (RFC 5545 3.8.7.4): bumped when the time, place, capacity or
+    # status changes, so calendars that imported the event replace their copy.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # After the retention period the sign-ups are deleted and only these counts remain.
     signups_purged_at: Mapped[datetime | None]

@@ -34,6 +34,7 @@ from participate.extensions import db
 from participate.i18n.formatting import local_datetime
 from participate.i18n.locale import LANGS
 from participate.mail.services import queue_email
+from participate.signals import record_change
 from participate.urls import external_url
 from participate.workflow.services import apply_action
 from participate.workflow.states import Action, NotAllowed, Status, check_can_contribute
@@ -225,15 +226,142 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
             ),
             field="capacity",
         )
+    before = _snapshot(activity)
     _apply(activity, details)
+    after = _snapshot(activity)
+    changed = [name for name in after if after[name] != before[name]]
     if actor.is_moderator and actor.id != activity.author_id:
         activity.moderator_edited_at = utcnow()
+    notable = [name for name in NOTIFIED_FIELDS if name in changed]
+    if notable:
+        activity.sequence += 1
     db.session.flush()
+    if changed:
+        record_change(
+            kind="activity",
+            action="activity.update",
+            actor=actor,
+            object_id=activity.id,
+            object_title=activity.title().text,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
     if activity.status == Status.CHANGES_REQUESTED and actor.id == activity.author_id:
         apply_action(activity, Action.SUBMIT, actor=actor)
     if activity.status == Status.PUBLISHED:
+        if notable:
+            notify_change(activity, _changes(before, after, notable), actor=actor)
         promote_from_waitlist(activity)
     return activity
+
+
+# What participants and the organiser are told about (and what bumps the .ics SEQUENCE).
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "capacity")
+# Every field the edit form sets: the audit log keeps these before and after.
+AUDITED_FIELDS = (
+    *(f"{name}_{lang}" for name in ("title", "description", "accessibility") for lang in LANGS),
+    "organiser_kind",
+    "organiser_name",
+    "organiser_contact",
+    "district_id",
+    "place",
+    "lat",
+    "lon",
+    *NOTIFIED_FIELDS[:2],
+    "capacity",
+    "signup_opens_at",
+    "signup_closes_at",
+    "max_group_size",
+    "spoken_languages",
+)
+
+
+def _snapshot(activity: Activity) -> dict[str, Any]:
+    """The audited fields as JSON-friendly values (datetimes as ISO 8601 UTC, enums as values)."""
+    values: dict[str, Any] = {}
+    for name in AUDITED_FIELDS:
+        value = getattr(activity, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        values[name] = getattr(value, "value", value)
+    return values
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed fact, as the e-mail shows it: "time", "place", "capacity" or "status"."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], notable: list[str]) -> list[Change]:
+    changes = []
+    if "starts_at" in notable or "ends_at" in notable:
+        changes.append(
+            Change(
+                "time",
+                tuple(datetime.fromisoformat(before[k]) for k in ("starts_at", "ends_at")),
+                tuple(datetime.fromisoformat(after[k]) for k in ("starts_at", "ends_at")),
+            )
+        )
+    for name in ("place", "capacity"):
+        if name in notable:
+            changes.append(Change(name, before[name], after[name]))
+    return changes
+
+
+def notify_change(activity: Activity, changes: list[Change], *, actor: User | None) -> int:
+    """No silent changes: every confirmed and waiting participant, in the language they signed
+    up in, with the old and new values and a new private link (only hashes are stored, so the
+    link is issued again and the earlier one stops working); and the organiser, unless they
+    made the change. Returns the number of e-mails queued."""
+    count = 0
+    activity_link_for = {
+        lang: external_url("activities.detail", lang_code=lang, activity_id=activity.id)
+        for lang in LANGS
+    }
+    for signup in _live_signups(activity.id):
+        token = new_token()
+        signup.token_hash = hash_token(token)
+        title = activity.title(signup.language).text
+        queue_email(
+            to=signup.email,
+            language=signup.language,
+            subject=_l("Changed: %(title)s", title=title),
+            template="activities/changed",
+            name=signup.name,
+            is_organiser=False,
+            activity=activity,
+            title=title,
+            changes=changes,
+            link=external_url("activities.signup", lang_code=signup.language, token=token),
+            activity_link=activity_link_for[signup.language],
+        )
+        count += 1
+    db.session.flush()
+    organiser = db.session.get(User, activity.author_id) if activity.author_id else None
+    if (
+        organiser is not None
+        and organiser.is_active
+        and (actor is None or actor.id != organiser.id)
+    ):
+        title = activity.title(organiser.language).text
+        queue_email(
+            to=organiser.email,
+            language=organiser.language,
+            subject=_l("Changed: %(title)s", title=title),
+            template="activities/changed",
+            name=organiser.display_name,
+            is_organiser=True,
+            activity=activity,
+            title=title,
+            changes=changes,
+            activity_link=activity_link_for[organiser.language],
+        )
+        count += 1
+    return count
 
 
 # The texts the development manager may correct on the desk, with their longest length.
@@ -304,7 +432,35 @@ def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:
     activity.is_cancelled = True
     activity.cancelled_at = utcnow()
     activity.cancellation_note = note
+    activity.sequence += 1
     db.session.flush()
+    record_change(
+        kind="activity",
+        action="activity.cancel",
+        actor=actor,
+        object_id=activity.id,
+        object_title=activity.title().text,
+        reason=note,
+        before={"is_cancelled": False},
+        after={"is_cancelled": True},
+    )
+    organiser = db.session.get(User, activity.author_id) if activity.author_id else None
+    if organiser is not None and organiser.is_active and organiser.id != actor.id:
+        title = activity.title(organiser.language).text
+        queue_email(
+            to=organiser.email,
+            language=organiser.language,
+            subject=_l("Changed: %(title)s", title=title),
+            template="activities/changed",
+            name=organiser.display_name,
+            is_organiser=True,
+            activity=activity,
+            title=title,
+            changes=[Change("status", "published", "cancelled")],
+            activity_link=external_url(
+                "activities.detail", lang_code=organiser.language, activity_id=activity.id
+            ),
+        )
     signups = _live_signups(activity.id)
     for signup in signups:
         queue_email(

@@ -25,6 +25,7 @@ from participate.councillors.models import (
 from participate.districts.models import District
 from participate.errors import DomainError
 from participate.extensions import db
+from participate.signals import record_change
 
 NAME_MAX = 80
 EMAIL_MAX = 254
@@ -208,7 +209,33 @@ def create_councillor(data: CouncillorData, *, actor: User | None = None) -> Cou
             db.session.add(councillor)
     except sa.exc.IntegrityError as exc:
         raise _taken_error() from exc
+    if actor is not None:
+        _audit(councillor, "councillor.create", actor, after=_plain(values))
     return councillor
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as JSON-friendly values for the audit log (enums as their value)."""
+    return {key: getattr(value, "value", value) for key, value in values.items()}
+
+
+def _audit(
+    councillor: Councillor,
+    action: str,
+    actor: User,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    record_change(
+        kind="councillor",
+        action=action,
+        actor=actor,
+        object_id=councillor.id,
+        object_title=f"{councillor.first_name} {councillor.last_name}",
+        before=before,
+        after=after,
+    )
 
 
 def update_councillor(
@@ -218,21 +245,30 @@ def update_councillor(
     values = _clean(data)
     if _email_taken(values["email"], other_than=councillor.id):
         raise _taken_error()
-    changed = False
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     for key, value in values.items():
         if getattr(councillor, key) != value:
+            before[key] = getattr(councillor, key)
+            after[key] = value
             setattr(councillor, key, value)
-            changed = True
-    if changed:
+    if after:
         try:
             with db.session.begin_nested():
                 db.session.flush()
         except sa.exc.IntegrityError as exc:
             raise _taken_error() from exc
-    return changed
+        if actor is not None:
+            _audit(
+                councillor, "councillor.update", actor, before=_plain(before), after=_plain(after)
+            )
+    return bool(after)
 
 
 def delete_councillor(councillor: Councillor, *, actor: User | None = None) -> None:
+    if actor is not None:
+        before = {f.name: getattr(councillor, f.name) for f in fields(CouncillorData)}
+        _audit(councillor, "councillor.delete", actor, before=_plain(before))
     db.session.delete(councillor)
     db.session.flush()
 

@@ -38,11 +38,13 @@ VERB_LABELS: dict[str, Any] = {
     "role": _l("Role changed"),
     "block": _l("Blocked"),
     "unblock": _l("Unblocked"),
+    "cancel": _l("Cancelled"),
 }
 KIND_LABELS: dict[str, Any] = {
     "bulk": _l("Several submissions"),
     "reason": _l("Standard reason"),
     "user": _l("Account"),
+    "councillor": _l("Councillor"),
 }
 CSV_DELIMITER = ";"  # Finnish Excel's list separator (the comma is the decimal separator)
 CSV_BOM = "\ufeff"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_colu
 from participate.accounts.models import User
 from participate.db import Base, utcnow
 from participate.extensions import db
+from participate.signals import content_changed
 
 
 class AuditEntry(Base):
@@ -96,3 +97,18 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+@content_changed.connect
+def _record_content_change(kind: str, **change: Any) -> None:
+    """The audit log's subscription to `participate.signals.content_changed`."""
+    record(
+        actor=change["actor"],
+        action=change["action"],
+        object_kind=kind,
+        object_id=change["object_id"],
+        object_title=change["object_title"],
+        reason=change.get("reason", ""),
+        before=change.get("before"),
+        after=change.get("after"),
+    )

@@ -175,13 +175,25 @@ def test_e_mail_address_taken(app, client, login_as, parties, tapiola_id):
 def test_admin_edits_a_councillor(app, client, login_as, parties, tapiola_id):
     with app.app_context():
         councillor = factories.create_councillor(first_name="Aino", district="vanha-espoo")
-    login_as("admin")
+    admin = login_as("admin")
     form = valid_form(parties, tapiola_id, email=councillor.email, first_name="Aina")
     response = client.post(f"/en/councillors/admin/{councillor.id}/edit", data=form)
     assert response.status_code == 302
     [edited] = all_councillors(app)
     assert edited.first_name == "Aina"
     assert edited.district_id == tapiola_id
+    # The audit log keeps who changed what, before and after (through the change signal).
+    from participate.moderation.audit import AuditEntry
+
+    with app.app_context():
+        entry = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "councillor.update")
+        )
+        assert entry.actor_id == admin.id
+        assert entry.object_id == councillor.id
+        assert entry.before_data()["first_name"] == "Aino"
+        assert entry.after_data()["first_name"] == "Aina"
+        assert entry.before_data()["district_id"] != tapiola_id
 
 
 def test_edit_cannot_take_another_councillors_address(app, client, login_as, parties, tapiola_id):

@@ -10,7 +10,7 @@ no remote assets. A template added without a sample here makes the first test fa
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from flask_babel import force_locale
 
+from participate.activities.services import Change
 from participate.extensions import db
 from participate.mail.services import queue_email
 from participate.moderation.services import DECISION_SUBJECTS
@@ -102,6 +103,16 @@ def _activity(d: dict[str, str]) -> SimpleNamespace:
     )
 
 
+def _changes(d: dict[str, str]) -> list[Change]:
+    start = datetime(2027, 5, 15, 7, 0, tzinfo=UTC)
+    return [
+        Change("time", (start, start + timedelta(hours=2)), (start + timedelta(days=1), start)),
+        Change("place", d["place"], "Kulttuuriaukio 2"),
+        Change("capacity", 20, None),
+        Change("status", "published", "cancelled"),
+    ]
+
+
 def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(template, kind, subject, context) for every template, as the services send them."""
     d = DATA[lang]
@@ -140,6 +151,18 @@ def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
             "activity",
             "",
             {**activity, "organiser": d["organiser"], "body": d["message"]},
+        ),
+        (
+            "activities/changed",
+            "activity",
+            "",
+            {**activity, "name": d["name"], "is_organiser": False, "changes": _changes(d)},
+        ),
+        (
+            "activities/changed",
+            "activity",
+            "",
+            {**activity, "name": d["name"], "is_organiser": True, "changes": _changes(d)},
         ),
         (
             "initiatives/submitted",
