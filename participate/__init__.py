@@ -6,6 +6,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from participate import inputs
 from participate.config import ROOT, Settings
 
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config.from_mapping(settings.flask_config())
     init_proxy(app, settings.proxy_fix)
+    inputs.init_app(app)  # converters first: every blueprint's rules use them
     init_templates(app, strict=not settings.is_production)
     init_extensions(app)
 

@@ -47,6 +47,7 @@ from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
+from participate.inputs import page_number
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
@@ -150,7 +151,7 @@ def _list_page(archive: bool) -> tuple[str, int]:
             has_places=bool(form.has_places.data),
             archive=archive,
         )
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     result = queries.list_activities(filters, page=page)
     activity_map = maps.activities_map(result.rows, lang=current_lang()) if not archive else None
     args = {k: v for k, v in request.args.items() if k != "page"}

@@ -13,7 +13,6 @@ through untouched, so the list that decodes it owns its format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +20,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from participate.api.errors import ApiError
+from participate.inputs import parse_whole
 from participate.urls import external_url
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
-_WHOLE = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -35,18 +34,6 @@ class PageRequest:
     page: int
     per_page: int
     cursor: str | None = None
-
-
-def parse_whole(raw: str, *, low: int, high: int) -> int | None:
-    """An integer written with digits only, in [low, high]; None for anything else.
-
-    No sign, no spaces, no underscores, no other digits than ASCII 0-9 (Python's int()
-    accepts all of those, and '١٢' too).
-    """
-    if not _WHOLE.fullmatch(raw):
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
 
 
 def parse_paging(

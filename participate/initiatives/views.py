@@ -36,6 +36,7 @@ from participate.initiatives.forms import (
 from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
 from participate.initiatives.text import excerpt, format_body
+from participate.inputs import page_number
 from participate.urls import external_url
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
@@ -118,7 +119,7 @@ def _filter_form(filters: queries.Filters) -> FilterForm:
 @bp.route("/")
 def index() -> str:
     filters = queries.parse_filters(request.args)
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     pagination = queries.list_public(filters, page=max(page, 1))
     return render_template(
         "initiatives/index.html",

@@ -20,6 +20,7 @@ from participate.errors import DomainError
 from participate.extensions import db
 from participate.forms import show_domain_error
 from participate.i18n.formatting import local_datetime
+from participate.inputs import page_number
 from participate.moderation import queries, users
 from participate.moderation.audit import AuditEntry
 from participate.moderation.forms import AuditFilterForm, BlockForm, RoleForm, UserFilterForm
@@ -99,7 +100,7 @@ def _audit_filters(form: AuditFilterForm) -> queries.AuditFilters | None:
 def audit() -> tuple[str, int]:
     form = _audit_form()
     filters = _audit_filters(form)
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args)
     pagination = queries.search_audit(filters, page=page) if filters is not None else None
     return render_template(
         "moderation/audit.html",
@@ -190,7 +191,7 @@ def users_index() -> tuple[str, int]:
             role=Role(form.role.data) if form.role.data else None,
             blocked=blocked,
         )
-        page = request.args.get("page", 1, type=int) or 1
+        page = page_number(request.args)
         pagination = queries.search_users(filters, page=page)
     return render_template(
         "moderation/users.html",
