@@ -23,9 +23,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create the virtual environment and install everything
 
-translations-compile: $(STAMP) ## Compile the .po catalogs into .mo files
-	$(PYBABEL) compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
-	@$(PYBABEL) compile -d translations >/dev/null
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+translations-compile: $(STAMP) $(MO_FILES) ## Compile the .po catalogs into .mo files (only changed ones)
+
+# A catalog is compiled only when its .po is newer than its .mo, so `make test` does not
+# rewrite the .mo files on every run (a rewrite changes their mtime under a running server).
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(STAMP)
+	@$(PYBABEL) compile --statistics -l $* -d translations 2>&1 | { grep -v '^compiling' || true; }; \
+		exit $${PIPESTATUS[0]}
 
 db-upgrade: $(STAMP) ## Apply the database migrations
 	@mkdir -p instance
@@ -37,8 +43,11 @@ demo: db-upgrade ## Load demo data (only into an empty database)
 run: install translations-compile demo ## Set up and serve the app with demo data on http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
 
-test: install translations-compile ## Run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# Parallel test workers (pytest-xdist): `auto` is one per CPU core, 0 runs in one process.
+PYTEST_WORKERS ?= auto
+
+test: install translations-compile ## Run the whole test suite in parallel (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-pg: ## Run the suite against the local PostgreSQL database `test`
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test
