@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (a placeholder that product
 
 ENVIRONMENTS = ("development", "testing", "production")
 DEV_BASE_URL = "http://127.0.0.1:5000"
+OTHER_SUPPORTS = ("allowed", "identified-only")
+DEV_IDENTITY_HASH_KEY = "dev-only-identity-hash-key"
 
 
 class ConfigError(RuntimeError):
@@ -81,6 +84,33 @@ class Settings:
     # Section 23 of the Local Government Act: 2 % of the residents entitled to vote.
     eligible_residents: int = 245_000
     initiative_threshold_percent: int = 2
+    # Statistics Finland's municipality code: only identified residents of this municipality
+    # of voting age count toward the threshold (049: Espoo).
+    municipality_code: str = "049"
+    # Supports by e-mail-verified accounts that are not strongly identified: "allowed" (shown
+    # as "other supports") or "identified-only" (refused).
+    other_supports: str = "allowed"
+    # The key of the HMAC-SHA256 that turns a national identification number into the stored
+    # person hash. Separate from SECRET_KEY: rotating the session key must not split people.
+    identity_hash_key: str = ""
+
+    # Strong identification over SAML 2.0 (docs/identification.md). Empty metadata: off.
+    # The identity provider's metadata: a file path or an https:// URL.
+    saml_idp_metadata: str = ""
+    # This service's entity id; default: BASE_URL + /saml/metadata.
+    saml_sp_entity_id: str = ""
+    # PEM files of the service provider's signing (and encryption) key and certificate.
+    saml_sp_key_file: str = ""
+    saml_sp_cert_file: str = ""
+    # Attribute names (defaults: the Suomi.fi e-Identification attribute profile).
+    saml_attr_national_id: str = "urn:oid:1.2.246.21"
+    saml_attr_municipality: str = "urn:oid:1.2.246.517.2002.2.18"
+    saml_attr_given_name: str = "urn:oid:2.5.4.42"
+    saml_attr_surname: str = "urn:oid:2.5.4.4"
+    # Asked of the identity provider (Suomi.fi: loa2 = substantial, loa3 = high).
+    saml_authn_context: str = "http://ftn.ficora.fi/2017/loa3"
+    # Path to the xmlsec1 binary pysaml2 shells out to (Debian: apt-get install xmlsec1).
+    saml_xmlsec_binary: str = "/usr/bin/xmlsec1"
 
     # Days after an activity ends before participants' personal data is removed.
     signup_retention_days: int = 30
@@ -137,6 +167,19 @@ class Settings:
                 'production, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))". '
                 "For local development set PARTICIPATE_ENV=development."
             )
+        if self.other_supports not in OTHER_SUPPORTS:
+            raise ConfigError("OTHER_SUPPORTS must be 'allowed' or 'identified-only'")
+        if not re.fullmatch(r"\d{3}", self.municipality_code):
+            raise ConfigError("MUNICIPALITY_CODE must be three digits, e.g. 049 (Espoo)")
+        if (
+            self.is_production
+            and self.saml_idp_metadata
+            and (len(self.identity_hash_key) < 32 or self.identity_hash_key == self.secret_key)
+        ):
+            raise ConfigError(
+                "IDENTITY_HASH_KEY must be a random value of at least 32 characters, different "
+                "from SECRET_KEY (it keys the hash of national identification numbers)."
+            )
         if self.mail_backend not in {"console", "smtp"}:
             raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
         self._validate_origin()
@@ -169,6 +212,14 @@ class Settings:
     @property
     def effective_secret_key(self) -> str:
         return self.secret_key or DEV_SECRET_KEY
+
+    @property
+    def is_identification_enabled(self) -> bool:
+        return bool(self.saml_idp_metadata)
+
+    @property
+    def effective_identity_hash_key(self) -> bytes:
+        return (self.identity_hash_key or DEV_IDENTITY_HASH_KEY).encode("utf-8")
 
     @property
     def initiative_threshold(self) -> int:

@@ -1,9 +1,10 @@
 """Every model, imported in one place for Alembic and for string relationships."""
 
-from participate.accounts.models import User
+from participate.accounts.models import Identity, User
 from participate.activities.models import Activity, Signup
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.districts.models import District, PostalCode
+<<<<<<< HEAD
 from participate.initiatives.models import (
     Follow,
     Initiative,
@@ -11,6 +12,10 @@ from participate.initiatives.models import (
     Support,
     Theme,
 )
+=======
+from participate.identification.models import IdentificationRequest
+from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
+>>>>>>> 8a3dbdd (Initiatives: identity model (keyed hash, municipality, voting age), supports split into identified residents and other supports, threshold from identified residents)
 from participate.mail.models import OutboxMessage
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import Report, StandardReason
@@ -23,7 +28,12 @@ __all__ = [
     "CacheVersion",
     "Councillor",
     "District",
+<<<<<<< HEAD
     "Follow",
+=======
+    "IdentificationRequest",
+    "Identity",
+>>>>>>> 8a3dbdd (Initiatives: identity model (keyed hash, municipality, voting age), supports split into identified residents and other supports, threshold from identified residents)
     "Initiative",
     "InitiativeAnswer",
     "NotificationSetting",

@@ -325,19 +325,72 @@ def create_initiative(
     return persist(initiative)
 
 
-def create_support(initiative: Any, user: User | None = None) -> Any:
-    """A support row and the matching count, as services.add_support leaves them."""
+def create_support(initiative: Any, user: User | None = None, *, resident: bool = False) -> Any:
+    """A support row and the matching counts, as services.add_support leaves them.
+
+    `resident`: by an identified resident of voting age (its own new person hash).
+    """
     from participate.initiatives.models import Initiative, Support
 
     user = user or create_user()
-    support = Support(initiative_id=initiative.id, user_id=user.id)
+    support = Support(
+        initiative_id=initiative.id,
+        user_id=user.id,
+        is_resident=resident,
+        person_hash=f"{next(_numbers):064x}" if resident else None,
+    )
     db.session.add(support)
     db.session.execute(
         sa.update(Initiative)
         .where(Initiative.id == initiative.id)
-        .values(support_count=Initiative.support_count + 1)
+        .values(
+            support_count=Initiative.support_count + 1,
+            resident_support_count=Initiative.resident_support_count + (1 if resident else 0),
+        )
     )
     return persist(support)
+
+
+# Valid Finnish personal identity codes (henkilötunnus) of made-up people:
+# onwards: DDMMYY, century sign, individual number 002-899, check character (mod 31).
+HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def hetu(*, born: Any = None, individual: int | None = None) -> str:
+    """A valid personal identity code for someone born on `born` (a date; default 1990-05-17)."""
+    from datetime import date
+
+    born = born or date(1990, 5, 17)
+    individual = individual if individual is not None else 2 + next(_numbers) % 897
+    sign = {1800: "+", 1900: "-", 2000: "A"}[born.year // 100 * 100]
+    digits = f"{born:%d%m%y}{individual:03d}"
+    return f"{born:%d%m%y}{sign}{individual:03d}{HETU_CHECK[int(digits) % 31]}"
+
+
+def create_identity(
+    user: User,
+    *,
+    national_id: str | None = None,
+    municipality_code: str = "049",
+    voting_age: bool = True,
+    show_name: bool = False,
+) -> Any:
+    """Link a strong identification to `user` as the SAML endpoint would (via the services)."""
+    from datetime import date
+
+    from participate.accounts.identity import IdentifiedPerson, describe, link_identity
+
+    born = date(1990, 5, 17) if voting_age else date(2015, 5, 17)
+    person = IdentifiedPerson(
+        national_id=national_id or hetu(born=born),
+        municipality_code=municipality_code,
+        level_of_assurance="http://ftn.ficora.fi/2017/loa3",
+        given_name="Aino",
+        surname="Virtanen",
+    )
+    account = db.session.get(User, user.id)
+    fields = describe(person, show_name=show_name, today=date(2026, 12, 1))
+    return persist(link_identity(account, fields))
 
 
 # Moderation desk ---------------------------------------------------------------------------

@@ -92,3 +92,33 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class Identity(Base):
+    """A strong identification (Suomi.fi over SAML 2.0) linked to one account.
+
+    Privacy by design: the national identification number is never stored. `person_hash` is
+    HMAC-SHA256(IDENTITY_HASH_KEY, number) in hex, so one person is recognised across
+    accounts (one support per person) without keeping who they are. The date of birth is
+    reduced to `is_voting_age` at the moment of identification. Names from the identity
+    provider are kept only when the person chose to show them (`verified_name`).
+    Deleting the account deletes this row (accounts.services.delete_account).
+    """
+
+    __tablename__ = "identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    person_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    # Statistics Finland's three-digit code of the municipality of residence ("" if not given).
+    municipality_code: Mapped[str] = mapped_column(sa.String(3), default="")
+    # 18 or older on the day of identification (Election Act 714/1998, s. 26: voting age).
+    is_voting_age: Mapped[bool] = mapped_column(default=False)
+    # The AuthnContextClassRef the identity provider asserted (e.g. .../loa3).
+    level_of_assurance: Mapped[str] = mapped_column(sa.String(200), default="")
+    identified_at: Mapped[datetime]
+    verified_name: Mapped[str | None] = mapped_column(sa.String(200))
+
+    def counts_toward_threshold(self, municipality_code: str) -> bool:
+        """A resident of the municipality of voting age (Local Government Act 410/2015 s. 23)."""
+        return self.is_voting_age and self.municipality_code == municipality_code

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participate.accounts import tokens
+from participate.accounts.identity import get_identity, unlink_identity
 from participate.accounts.models import Role, User
 from participate.accounts.passwords import check_strength, hash_password, verify_password
 from participate.accounts.personal_data import export_sections
@@ -216,6 +217,20 @@ def export_data(user: User) -> dict[str, Any]:
         "email_verified_at": _iso(user.email_verified_at),
         "last_login_at": _iso(user.last_login_at),
     }
+    identity = get_identity(user.id)
+    # What is kept of a strong identification (never the number itself or the birth date).
+    account["identification"] = (
+        {
+            "person_hash": identity.person_hash,
+            "municipality_code": identity.municipality_code,
+            "is_voting_age": identity.is_voting_age,
+            "level_of_assurance": identity.level_of_assurance,
+            "identified_at": identity.identified_at.isoformat(),
+            "verified_name": identity.verified_name,
+        }
+        if identity is not None
+        else None
+    )
     return {"account": account, **export_sections(user)}
 
 
@@ -232,3 +247,4 @@ def delete_account(user: User, password: str) -> None:
     user.password_hash = ""
     user.home_district_id = None
     user.deleted_at = utcnow()
+    unlink_identity(user)

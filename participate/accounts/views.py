@@ -20,6 +20,7 @@ from participate.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from participate.accounts.identity import get_identity
 from participate.accounts.tokens import RESET_MAX_AGE
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
@@ -213,7 +214,9 @@ def change_password() -> ResponseReturnValue:
 @bp.route("/my-data")
 @login_required
 def my_data() -> str:
-    return render_template("accounts/my_data.html", form=DeleteAccountForm())
+    return render_template(
+        "accounts/my_data.html", form=DeleteAccountForm(), identity=get_identity(current_user.id)
+    )
 
 
 @bp.route("/my-data/download")
@@ -242,4 +245,6 @@ def delete_account() -> ResponseReturnValue:
             logout_user()
             flash(_("Your account and personal data are deleted."), "success")
             return redirect(url_for("web.index"))
-    return render_template("accounts/my_data.html", form=form), 400
+    return render_template(
+        "accounts/my_data.html", form=form, identity=get_identity(current_user.id)
+    ), 400

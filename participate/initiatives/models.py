@@ -22,6 +22,7 @@ TITLE_MAX = 150
 BODY_MAX = 10_000
 ANSWER_MAX = 20_000
 DECISION_MAKER_MAX = 200
+MINUTES_URL_MAX = 500
 # In forms, filters and open data: the initiative concerns the whole city, not one district.
 WHOLE_CITY = "city"
 
@@ -87,6 +88,10 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
     __tablename__ = "initiatives"
     __table_args__ = (
         sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
+        sa.CheckConstraint(
+            "resident_support_count >= 0 AND resident_support_count <= support_count",
+            name="resident_support_count_range",
+        ),
         sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
@@ -119,8 +124,18 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         enum_column(AuthorDisplay, 20), default=AuthorDisplay.NAME
     )
     # Kept by one atomic UPDATE per support (services.add_support), never read-modify-write.
+    # All supports; `resident_support_count` of them are by identified residents of the
+    # municipality of voting age, the ones that count toward the legal threshold.
     support_count: Mapped[int] = mapped_column(default=0, index=True)
+    resident_support_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When identified residents' supports first reached the threshold (UTC).
     threshold_reached_at: Mapped[datetime | None]
+    # Filing with the city's registry (the day the initiative became pending, "vireille").
+    filed_at: Mapped[datetime | None] = mapped_column(index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The council took the initiative up (Local Government Act 410/2015 s. 23): stops the clock.
+    council_decision_at: Mapped[date | None]
+    council_minutes_url: Mapped[str | None] = mapped_column(sa.String(MINUTES_URL_MAX))
     # Set when the development manager corrects the text (the original is in the audit log).
     moderator_edited_at: Mapped[datetime | None]
 
@@ -139,6 +154,11 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
 
     def moderation_link(self) -> tuple[str, dict[str, Any]]:
         return "initiatives.detail", {"initiative_id": self.id}
+
+    @property
+    def other_support_count(self) -> int:
+        """Supports that do not count toward the threshold (e-mail-verified, other places)."""
+        return self.support_count - self.resident_support_count
 
     @property
     def goals(self) -> list[int]:
@@ -172,15 +192,26 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
 
 
 class Support(Base):
-    """One verified resident's support for one initiative (unique: the count stays exact)."""
+    """One person's support for one initiative (unique: the count stays exact).
+
+    One per account, and one per strongly identified person across accounts: `person_hash`
+    (the keyed hash of accounts.models.Identity) is unique per initiative; NULL for supports
+    by accounts that are not identified, which a unique constraint never compares.
+    """
 
     __tablename__ = "supports"
-    __table_args__ = (sa.UniqueConstraint("initiative_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("initiative_id", "user_id"),
+        sa.UniqueConstraint("initiative_id", "person_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(sa.ForeignKey("initiatives.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    person_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    # Decided when given: an identified resident of the municipality of voting age.
+    is_resident: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     initiative: Mapped[Initiative] = relationship(lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from participate.api.shapes import district_object, localised, timestamp
@@ -54,6 +56,8 @@ def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
         "sdg_goals": initiative.goals,
         "author": initiative.public_author(),
         "support_count": initiative.support_count,
+        # Local Government Act 410/2015 s. 23: only identified residents of voting age count.
+        "supports": supports_object(initiative),
         "threshold_reached_at": timestamp(initiative.threshold_reached_at),
         "submitted_at": timestamp(initiative.first_submitted_at),
         "published_at": timestamp(initiative.published_at),
@@ -68,6 +72,28 @@ def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def supports_object(initiative: Initiative) -> dict[str, int]:
+    """{"identified_residents", "other", "threshold"}: the two kinds and the legal threshold."""
+    return {
+        "identified_residents": initiative.resident_support_count,
+        "other": initiative.other_support_count,
+        "threshold": int(current_app.config["SETTINGS"].initiative_threshold),
+    }
+
+
+# The feed carries the two kinds of support as an Atom category in a scheme of our own.
+SUPPORTS_SCHEME = "urn:participate:supports"
+
+
+def support_summary(initiative: Initiative) -> str:
+    """The two support counts as one sentence in the current language."""
+    return _(
+        "Supports from identified residents: %(residents)s. Other supports: %(other)s.",
+        residents=format_number(initiative.resident_support_count),
+        other=format_number(initiative.other_support_count),
+    )
 
 
 def atom_feed(
@@ -117,6 +143,13 @@ def atom_feed(
             label=initiative.theme.name(lang).text,
         )
         sub(entry, "summary", excerpt(initiative.body, 300), **{XML_LANG: initiative.language})
+        sub(
+            entry,
+            "category",
+            scheme=SUPPORTS_SCHEME,
+            term=f"supports:{initiative.resident_support_count}+{initiative.other_support_count}",
+            label=support_summary(initiative),
+        )
         sub(entry, "content", initiative.body, type="text", **{XML_LANG: initiative.language})
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
@@ -150,6 +183,9 @@ def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) 
             "sdg_goals",
             "author",
             "support_count",
+            "identified_resident_supports",
+            "other_supports",
+            "threshold_reached_at",
             "published_at",
             "status_changed_at",
             "answer_decided_on",
@@ -175,6 +211,9 @@ def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) 
                     " ".join(str(goal) for goal in initiative.goals),
                     initiative.public_author(),
                     initiative.support_count,
+                    initiative.resident_support_count,
+                    initiative.other_support_count,
+                    _iso(initiative.threshold_reached_at) or "",
                     _iso(initiative.published_at) or "",
                     _iso(initiative.status_changed_at) or "",
                     answer.decided_on.isoformat() if answer else "",

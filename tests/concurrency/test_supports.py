@@ -84,3 +84,27 @@ def test_concurrent_withdrawals_count_exactly(app):
     assert outcomes.count("ok") == len(leaving)
     assert outcomes.count("NotSupported") == len(leaving)
     assert _counts(app, initiative.id) == (USERS - len(leaving), USERS - len(leaving))
+
+
+def test_identified_supports_race_one_per_person_across_accounts(app):
+    """Each person has two accounts, and each account double-clicks: one support per person."""
+    with app.app_context():
+        initiative = factories.create_initiative()
+        accounts = []
+        for _ in range(USERS // 2):
+            number = factories.hetu()
+            for _account in range(2):
+                user = factories.create_user()
+                factories.create_identity(user, national_id=number)
+                accounts.append(user.id)
+        others = [factories.create_user().id for _ in range(2)]
+    clicks = accounts * CLICKS_EACH + others
+    outcomes = _race(app, initiative.id, clicks, services.add_support)
+    persons = USERS // 2
+    assert outcomes.count("ok") == persons + len(others)
+    refused = outcomes.count("AlreadySupported") + outcomes.count("AlreadySupportedByPerson")
+    assert refused == len(clicks) - persons - len(others)
+    with app.app_context():
+        stored = db.session.get(Initiative, initiative.id)
+        assert stored.resident_support_count == persons
+        assert stored.support_count == persons + len(others) == queries.count_supports(stored.id)

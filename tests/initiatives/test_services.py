@@ -213,16 +213,31 @@ def test_withdraw_without_support(app):
             services.withdraw_support(_get(Initiative, initiative.id), user=user)
 
 
-def test_threshold_is_marked_once(app, settings):
+def _identified_user(**identity):
+    user = factories.create_user()
+    factories.create_identity(user, **identity)
+    return _get(User, user.id)
+
+
+def test_threshold_is_marked_once_by_identified_residents_only(app, settings):
     threshold = settings.initiative_threshold  # 20 in tests: 2 % of 1000
     with app.app_context():
-        initiative = factories.create_initiative(support_count=threshold - 1)
+        initiative = factories.create_initiative(
+            support_count=threshold - 1 + 50, resident_support_count=threshold - 1
+        )
         item = _get(Initiative, initiative.id)
+        # Far more than the threshold in all, but other supports never reach it.
         services.add_support(item, user=_get(User, factories.create_user().id))
+        services.add_support(item, user=_identified_user(municipality_code="091"))
+        services.add_support(item, user=_identified_user(voting_age=False))
+        db.session.commit()
+        assert item.threshold_reached_at is None
+        assert item.resident_support_count == threshold - 1
+        services.add_support(item, user=_identified_user())
         db.session.commit()
         reached = item.threshold_reached_at
         assert reached is not None
-        services.add_support(item, user=_get(User, factories.create_user().id))
+        services.add_support(item, user=_identified_user())
         db.session.commit()
         db.session.expire_all()
         assert _get(Initiative, initiative.id).threshold_reached_at == reached
