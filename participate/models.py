@@ -4,7 +4,7 @@ from participate.accounts.models import Identity, User
 from participate.activities.models import Activity, Signup
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.districts.models import District, PostalCode
-<<<<<<< HEAD
+from participate.identification.models import IdentificationRequest
 from participate.initiatives.models import (
     Follow,
     Initiative,
@@ -12,10 +12,6 @@ from participate.initiatives.models import (
     Support,
     Theme,
 )
-=======
-from participate.identification.models import IdentificationRequest
-from participate.initiatives.models import Initiative, InitiativeAnswer, Support, Theme
->>>>>>> 8a3dbdd (Initiatives: identity model (keyed hash, municipality, voting age), supports split into identified residents and other supports, threshold from identified residents)
 from participate.mail.models import OutboxMessage
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import Report, StandardReason
@@ -28,12 +24,9 @@ __all__ = [
     "CacheVersion",
     "Councillor",
     "District",
-<<<<<<< HEAD
     "Follow",
-=======
     "IdentificationRequest",
     "Identity",
->>>>>>> 8a3dbdd (Initiatives: identity model (keyed hash, municipality, voting age), supports split into identified residents and other supports, threshold from identified residents)
     "Initiative",
     "InitiativeAnswer",
     "NotificationSetting",
