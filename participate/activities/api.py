@@ -2,11 +2,11 @@
 only what the activity page shows to everyone, and counts.
 
     GET /api/v1/activities?district=suur-tapiola&from=2026-12-01&to=2026-12-31
-                           &language=sv&has_places=1&page=1&per_page=50
+                           &language=sv&has_places=1&per_page=50[&cursor=…]
     GET /api/v1/activities/<id>
 
 The list is in the API's one envelope and errors in its one shape (docs/api.md); messages
-follow Accept-Language.
+follow Accept-Language. `next`/`previous` carry keyset cursors (issue #11).
 """
 
 from __future__ import annotations
@@ -22,14 +22,25 @@ from participate.activities.forms import FilterForm, translate_type_errors
 from participate.activities.services import SPOKEN_LANGUAGES
 from participate.api import bp
 from participate.api.errors import ApiError
-from participate.api.paging import paged, parse_paging
+from participate.api.paging import (
+    COUNT_LIMIT,
+    decode_keyset,
+    keyset_paged,
+    paged,
+    parse_paging,
+    uses_keyset,
+)
 from participate.api.shapes import district_object, localised, timestamp
+from participate.db import utcnow
 from participate.districts.queries import list_districts
 from participate.i18n.content import current_lang
+from participate.paging import count_at_most
 from participate.urls import external_url
 from participate.workflow.states import Status
 
 DEFAULT_PER_PAGE = 50
+# The filters the next/previous links keep (as the client spelled them).
+KEPT_ARGS = ("district", "from", "to", "language", "has_places")
 
 
 def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
@@ -96,10 +107,20 @@ def activities_list() -> Any:
         language=form.language.data or None,
         has_places=bool(form.has_places.data),
     )
+    args = {key: value for key, value in request.args.items() if key in KEPT_ARGS}
+    cursor = decode_keyset(paging, queries.ORDER_COLUMNS)
+    if uses_keyset(paging):
+        now = utcnow()
+        page = queries.list_activities_keyset(
+            filters, cursor=cursor, per_page=paging.per_page, now=now
+        )
+        count = count_at_most(queries.filtered_select(filters, now=now), COUNT_LIMIT)
+        items = [activity_json(row, lang) for row in page.items]
+        return jsonify(keyset_paged("api.activities_list", args, paging, page, items, count))
+    # A numbered page (?page=N): OFFSET paging, bounded like the HTML list.
     result = queries.list_activities(filters, page=paging.page, per_page=paging.per_page)
     # The query clamps the page to the last one; past the end the API answers an empty page.
     rows = result.rows if result.page == paging.page else []
-    args = {key: value for key, value in request.args.items() if key not in {"page", "per_page"}}
     return jsonify(
         paged(
             "api.activities_list",

@@ -65,6 +65,21 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint("max_group_size >= 1", name="group_size_positive"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_activities_starts_at", "starts_at"),
+        # The public lists (upcoming soonest first, the archive newest first) and their
+        # "not yet ended" / "ended" split, over published activities only. Migration 0008.
+        sa.Index(
+            "ix_activities_published_starts",
+            "starts_at",
+            "id",
+            sqlite_where=sa.text("status = 'published'"),
+            postgresql_where=sa.text("status = 'published'"),
+        ),
+        sa.Index(
+            "ix_activities_published_ends",
+            "ends_at",
+            sqlite_where=sa.text("status = 'published'"),
+            postgresql_where=sa.text("status = 'published'"),
+        ),
     )
 
     workflow = ACTIVITY_WORKFLOW

@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from participate import paging
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.db import utcnow
 from participate.districts.models import District
 from participate.extensions import db
 from participate.i18n.locale import TIMEZONE
+from participate.paging import Cursor, KeysetPage, keyset_page
 from participate.workflow.states import Status
 
 HELSINKI = ZoneInfo(TIMEZONE)
@@ -95,11 +97,9 @@ def _filtered(filters: ActivityFilters, now: datetime) -> sa.Select[Any]:
         Activity.status == Status.PUBLISHED
     )
     if filters.archive:
-        query = query.where(Activity.ends_at <= now).order_by(
-            Activity.starts_at.desc(), Activity.id.desc()
-        )
+        query = query.where(Activity.ends_at <= now)
     else:
-        query = query.where(Activity.ends_at > now).order_by(Activity.starts_at, Activity.id)
+        query = query.where(Activity.ends_at > now)
     if filters.district:
         query = query.join(District, District.id == Activity.district_id).where(
             District.slug == filters.district
@@ -123,7 +123,8 @@ class ActivityPage:
     rows: list[ActivityRow]
     page: int
     pages: int
-    total: int
+    total: int  # exact up to paging.MAX_LISTED_ROWS, then that number with is_capped
+    is_capped: bool = False
 
 
 def list_activities(
@@ -134,14 +135,56 @@ def list_activities(
     now: datetime | None = None,
 ) -> ActivityPage:
     """Published activities: upcoming (and ongoing) soonest first, or the archive newest
-    first. Three queries whatever the length: count, rows, districts."""
+    first. Three queries whatever the length: count, rows, districts. The count stops at
+    paging.MAX_LISTED_ROWS (then `is_capped`), so the deepest page and the count stay
+    cheap however long the archive grows."""
     query = _filtered(filters, now or utcnow())
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    limit = paging.MAX_LISTED_ROWS
+    counted = query.with_only_columns(sa.literal(1)).limit(limit + 1).subquery()
+    found = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
+    total = min(found, limit)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    if filters.archive:
+        query = query.order_by(Activity.starts_at.desc(), Activity.id.desc())
+    else:
+        query = query.order_by(Activity.starts_at, Activity.id)
+    offset = (page - 1) * per_page
+    result = db.session.execute(query.limit(min(per_page, limit - offset)).offset(offset))
     rows = [ActivityRow(activity, int(taken), int(waiting)) for activity, taken, waiting in result]
-    return ActivityPage(rows, page, pages, total)
+    return ActivityPage(rows, page, pages, total, is_capped=found > limit)
+
+
+# The order of both lists (ascending upcoming, descending in the archive), for keyset paging.
+ORDER_COLUMNS = (Activity.starts_at, Activity.id)
+
+
+def filtered_select(filters: ActivityFilters, *, now: datetime | None = None) -> sa.Select[Any]:
+    """(Activity, taken, waiting) rows matching the filters, in no order (counting, the API)."""
+    return _filtered(filters, now or utcnow())
+
+
+def list_activities_keyset(
+    filters: ActivityFilters,
+    *,
+    cursor: Cursor | None,
+    per_page: int,
+    now: datetime | None = None,
+) -> KeysetPage[ActivityRow]:
+    """One page after (or before) `cursor`: one query of per_page + 1 rows (the API)."""
+    page = keyset_page(
+        _filtered(filters, now or utcnow()),
+        ORDER_COLUMNS,
+        lambda row: (row[0].starts_at, row[0].id),
+        descending=filters.archive,
+        cursor=cursor,
+        per_page=per_page,
+        scalars=False,
+    )
+    rows = [
+        ActivityRow(activity, int(taken), int(waiting)) for activity, taken, waiting in page.items
+    ]
+    return KeysetPage(rows, page.next_cursor, page.previous_cursor)
 
 
 def get_activity_row(activity_id: int) -> ActivityRow | None:

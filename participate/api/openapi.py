@@ -319,6 +319,12 @@ PAGING = [
         "Items per page; outside 1..100 is a 400.",
     ),
 ]
+# Keyset paging (participate.paging) on the lists whose data grows: take it from next/previous.
+CURSOR = _param(
+    "cursor",
+    STRING,
+    "Opaque position from a next or previous link (keyset paging); any other value is a 400.",
+)
 ACCEPT_LANGUAGE = {
     "name": "Accept-Language",
     "in": "header",
@@ -385,6 +391,7 @@ PATHS: dict[str, Any] = {
             _param("sort", {"type": "string", "enum": INITIATIVE_SORTS}, "Order."),
             LINK_LANG,
             *PAGING,
+            CURSOR,
         ],
     ),
     "/initiatives/{initiative_id}": _get(
@@ -405,6 +412,7 @@ PATHS: dict[str, Any] = {
             _param("language", {"type": "string", "enum": SPOKEN_LANGUAGES}, "Language spoken."),
             _param("has_places", {"type": "string", "enum": ["1", "0"]}, "1: only with places."),
             *PAGING,
+            CURSOR,
         ],
     ),
     "/activities/{activity_id}": _get(

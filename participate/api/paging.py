@@ -6,9 +6,11 @@ Every list answers
      "previous": <absolute URL or null>}
 
 and takes `per_page` (1..100; anything else is a 400 naming the parameter) and `page`
-(a whole number from 1; `page=abc` is a 400, not page 1). `cursor` is reserved for keyset
-paging: an opaque string that a list may accept instead of `page`; `parse_paging` passes it
-through untouched, so the list that decodes it owns its format.
+(a whole number from 1; `page=abc` is a 400, not page 1). `cursor` is for keyset paging:
+an opaque string that a list may accept instead of `page`; `parse_paging` passes it through
+untouched, and the list decodes it with `decode_keyset` against its own order (the
+initiatives and activities lists do; their `next`/`previous` links carry cursors, see
+`keyset_paged`). `count` may be null where counting would cost more than the page.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from flask_babel import gettext as _
 
 from participate.api.errors import ApiError
 from participate.inputs import parse_whole
+from participate.paging import Cursor, InvalidCursor, KeysetPage, decode_cursor
 from participate.urls import external_url
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
+# Above this many matching items a keyset list answers "count": null (paging.count_at_most).
+COUNT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -99,3 +104,51 @@ def paged(
     """The envelope of one numbered page of `count` items, with its links."""
     following, preceding = page_links(endpoint, args, request, count)
     return envelope(items, count=count, next_url=following, previous_url=preceding)
+
+
+# Keyset paging (issue #11): the lists whose data grows answer `next`/`previous` with an
+# opaque `cursor` (participate.paging), so any page costs one query of per_page + 1 rows.
+
+
+def decode_keyset(request: PageRequest, columns: Sequence[Any]) -> Cursor | None:
+    """The request's cursor for a list ordered by `columns`; ApiError(400) if it is not one
+    this API wrote. None: no cursor (the first page, or a numbered `page`)."""
+    if request.cursor is None:
+        return None
+    try:
+        return decode_cursor(request.cursor, columns)
+    except InvalidCursor:
+        raise ApiError(
+            400,
+            fields={
+                "cursor": _("This cursor is not valid: use the next or previous link."),
+            },
+        ) from None
+
+
+def uses_keyset(request: PageRequest) -> bool:
+    """Keyset paging unless the client asked for a numbered page past the first."""
+    return request.cursor is not None or request.page == 1
+
+
+def keyset_paged(
+    endpoint: str,
+    args: Mapping[str, Any],
+    request: PageRequest,
+    page: KeysetPage[Any],
+    items: Sequence[Any],
+    count: int | None,
+) -> dict[str, Any]:
+    """The envelope of one keyset page: `next`/`previous` carry cursors (and per_page)."""
+
+    def link(cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return external_url(endpoint, **args, cursor=cursor, per_page=request.per_page)
+
+    return envelope(
+        items,
+        count=count,
+        next_url=link(page.next_cursor),
+        previous_url=link(page.previous_cursor),
+    )

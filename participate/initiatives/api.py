@@ -1,8 +1,9 @@
 """GET /api/v1/initiatives and /api/v1/initiatives/<id>: public initiatives as JSON.
 
 The list takes the filters of the HTML list (district, theme, status, sdg, q, sort) plus
-page and per_page (1..100), and answers 400 naming any value it does not know, in the one
-error shape; the list is in the one envelope (participate.api.paging, docs/api.md).
+per_page (1..100) and cursor (or page), and answers 400 naming any value it does not know,
+in the one error shape; the list is in the one envelope (participate.api.paging,
+docs/api.md), its next/previous links carry keyset cursors (issue #11).
 `?lang=fi|sv|en` sets the language of the few translated values (the author's "a resident
 of …"); names of themes and districts come in all three languages.
 """
@@ -18,10 +19,18 @@ from werkzeug.wrappers import Response
 
 from participate.api import bp
 from participate.api.errors import ApiError
-from participate.api.paging import paged, parse_paging
+from participate.api.paging import (
+    COUNT_LIMIT,
+    decode_keyset,
+    keyset_paged,
+    paged,
+    parse_paging,
+    uses_keyset,
+)
 from participate.i18n.locale import DEFAULT_LANG, LANGS
 from participate.initiatives import opendata, queries
 from participate.initiatives.models import Initiative
+from participate.paging import count_at_most
 from participate.urls import external_url
 
 
@@ -44,11 +53,19 @@ def initiatives_list() -> Response:
         key: _("Unknown value %(value)s.", value=value) for key, value in filters.errors.items()
     }
     paging = parse_paging(request.args, default_per_page=queries.PER_PAGE, errors=errors)
-    pagination = queries.list_public(filters, page=paging.page, per_page=paging.per_page)
+    cursor = decode_keyset(paging, queries.order_columns(filters.sort))
     lang = _lang()
     args = dict(filters.as_args())
     if "lang" in request.args:
         args["lang"] = lang
+    if uses_keyset(paging):
+        page = queries.list_public_keyset(filters, cursor=cursor, per_page=paging.per_page)
+        with force_locale(lang):
+            items = [_record(initiative, lang) for initiative in page.items]
+        count = count_at_most(queries.public_where(filters), COUNT_LIMIT)
+        return jsonify(keyset_paged("api.initiatives_list", args, paging, page, items, count))
+    # A numbered page (?page=N): OFFSET paging, bounded like the HTML list.
+    pagination = queries.list_public(filters, page=paging.page, per_page=paging.per_page)
     with force_locale(lang):
         items = [_record(initiative, lang) for initiative in pagination.items]
     return jsonify(paged("api.initiatives_list", args, paging, items, pagination.total or 0))

@@ -84,6 +84,13 @@ class Theme(Base):
         return f"<Theme {self.slug}>"
 
 
+# The statuses the public sees (lifecycle.PUBLIC; a test checks they agree), in the order of
+# the partial indexes' WHERE. SQLite uses a partial index only when the query repeats that
+# term literally, so queries.public_statuses() renders the same list inline.
+PUBLIC_STATUSES = ("published", "answered", "closed")
+PUBLIC_STATUS_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in PUBLIC_STATUSES))
+
+
 class Initiative(ModeratedMixin, TimestampMixin, Base):
     __tablename__ = "initiatives"
     __table_args__ = (
@@ -95,6 +102,32 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
+        # The public lists' orders over the public statuses. Scanned backwards for "newest
+        # first"; the last column (id) makes the order total, as keyset paging needs.
+        # Migration 0008.
+        sa.Index(
+            "ix_initiatives_public_newest",
+            "published_at",
+            "id",
+            sqlite_where=sa.text(PUBLIC_STATUS_SQL),
+            postgresql_where=sa.text(PUBLIC_STATUS_SQL),
+        ),
+        sa.Index(
+            "ix_initiatives_public_supported",
+            "support_count",
+            "published_at",
+            "id",
+            sqlite_where=sa.text(PUBLIC_STATUS_SQL),
+            postgresql_where=sa.text(PUBLIC_STATUS_SQL),
+        ),
+        sa.Index(
+            "ix_initiatives_public_district",
+            "district_id",
+            "published_at",
+            "id",
+            sqlite_where=sa.text(PUBLIC_STATUS_SQL),
+            postgresql_where=sa.text(PUBLIC_STATUS_SQL),
+        ),
         # Full-text search on PostgreSQL only (queries.search_condition uses this expression),
         # written as PostgreSQL prints it back so that `flask db check` sees no change.
         sa.Index(

@@ -12,19 +12,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from participate.districts.models import District
 from participate.extensions import db
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import (
+    PUBLIC_STATUSES,
     SDG_GOALS,
     WHOLE_CITY,
     Initiative,
     Support,
     Theme,
 )
+from participate.paging import BoundedPagination, Cursor, KeysetPage, bounded_paginate, keyset_page
 from participate.workflow.states import Status
 
 PER_PAGE = 20
@@ -143,10 +144,24 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
     return sa.and_(sa.true(), *conditions)
 
 
-def public_select(filters: Filters) -> sa.Select[Initiative]:
-    """Public initiatives matching the filters, in the order asked for (no loader options)."""
+def public_statuses() -> sa.ColumnElement[bool]:
+    """`initiatives.status IN ('published', 'answered', 'closed')`, with the values inline and
+    in the order of the partial indexes' WHERE (models.PUBLIC_STATUS_SQL), so that SQLite, too,
+    uses them (PostgreSQL would also prove it from bound values)."""
+    return Initiative.status.in_(
+        sa.bindparam(
+            "public_statuses",
+            [Status(value) for value in PUBLIC_STATUSES],
+            expanding=True,
+            literal_execute=True,
+        )
+    )
+
+
+def public_where(filters: Filters) -> sa.Select[Initiative]:
+    """Public initiatives matching the filters, in no particular order (no loader options)."""
     query = sa.select(Initiative).where(
-        Initiative.status.in_([filters.status] if filters.status else PUBLIC)
+        Initiative.status == filters.status if filters.status else public_statuses()
     )
     if filters.district == WHOLE_CITY:
         query = query.where(Initiative.district_id.is_(None))
@@ -164,22 +179,49 @@ def public_select(filters: Filters) -> sa.Select[Initiative]:
         query = query.where(Initiative.sdg_mask.op("&")(1 << (filters.sdg - 1)) != 0)
     if filters.q:
         query = query.where(search_condition(filters.q))
-    if filters.sort == "supported":
-        query = query.order_by(Initiative.support_count.desc(), Initiative.published_at.desc())
-    else:
-        query = query.order_by(Initiative.published_at.desc())
-    return query.order_by(Initiative.id.desc())
+    return query
 
 
-def list_public(filters: Filters, *, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
-    """One page of public initiatives: two queries (count and rows) whatever the page size."""
-    return db.paginate(
+def order_columns(sort: str) -> tuple[sa.ColumnElement[Any], ...]:
+    """The columns of a list order, all descending, the last one unique (keyset paging).
+    Indexes `ix_initiatives_public_newest` / `_supported` / `_district` serve them."""
+    if sort == "supported":
+        return (Initiative.support_count, Initiative.published_at, Initiative.id)
+    return (Initiative.published_at, Initiative.id)
+
+
+def public_select(filters: Filters) -> sa.Select[Initiative]:
+    """Public initiatives matching the filters, in the order asked for (no loader options)."""
+    return public_where(filters).order_by(*(c.desc() for c in order_columns(filters.sort)))
+
+
+def list_public(filters: Filters, *, page: int = 1, per_page: int = PER_PAGE) -> BoundedPagination:
+    """One page of public initiatives: two queries (a count bounded by
+    paging.MAX_LISTED_ROWS, and the rows), whatever the page size or the table's size."""
+    return bounded_paginate(
         public_select(filters).options(*LIST_OPTIONS),
         page=page,
         per_page=min(max(per_page, 1), MAX_PER_PAGE),
-        max_per_page=MAX_PER_PAGE,
-        error_out=False,
-        count=True,
+    )
+
+
+def list_public_keyset(
+    filters: Filters, *, cursor: Cursor | None, per_page: int
+) -> KeysetPage[Initiative]:
+    """One page of public initiatives after (or before) `cursor` in the filters' order: one
+    query of per_page + 1 rows wherever the cursor is (the API)."""
+    columns = order_columns(filters.sort)
+
+    def key(initiative: Initiative) -> tuple[Any, ...]:
+        return tuple(getattr(initiative, column.key) for column in columns)  # type: ignore[attr-defined]
+
+    return keyset_page(
+        public_where(filters).options(*LIST_OPTIONS),
+        columns,
+        key,
+        descending=True,
+        cursor=cursor,
+        per_page=per_page,
     )
 
 

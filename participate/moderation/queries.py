@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ QUEUE_KINDS: list[type[ModeratedMixin]] = [Initiative, Activity]
 WHOLE_CITY = "city"
 # "Waiting at least N days" choices of the queue's age filter.
 AGE_CHOICES = (1, 3, 7, 14, 30)
+QUEUE_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50
 TEXT_FILTER_MAX = 200
@@ -145,49 +146,128 @@ def _language_condition(model: type[ModeratedMixin], lang: str) -> sa.ColumnElem
     return sa.true()
 
 
+def _waiting_rows(model: type[ModeratedMixin], filters: QueueFilters, now: datetime) -> Any:
+    """(kind, item_id, since, report_count) of the kind's waiting items matching the filters:
+    submitted ones, and any with open reports (waiting since the first open report)."""
+    reports = _open_reports(model.moderation_kind)
+    since = sa.case(
+        (reports.c.first_report_at.is_not(None), reports.c.first_report_at),
+        else_=sa.func.coalesce(model.submitted_at, model.status_changed_at),
+    )
+    query = (
+        sa.select(
+            sa.literal(model.moderation_kind, sa.String).label("kind"),
+            model.id.label("item_id"),  # type: ignore[attr-defined]
+            since.label("since"),
+            sa.func.coalesce(reports.c.report_count, 0).label("report_count"),
+        )
+        .select_from(model)
+        .outerjoin(reports, reports.c.item_id == model.id)  # type: ignore[attr-defined]
+        .where(sa.or_(model.status == Status.SUBMITTED, reports.c.report_count.is_not(None)))
+    )
+    if filters.district:
+        query = query.where(_district_condition(model, filters.district))
+    if filters.language:
+        query = query.where(_language_condition(model, filters.language))
+    if filters.min_age_days:
+        query = query.where(since <= now - timedelta(days=filters.min_age_days))
+    return query
+
+
+def _queue_union(filters: QueueFilters, now: datetime) -> sa.Subquery | None:
+    selects = [
+        _waiting_rows(model, filters, now)
+        for model in QUEUE_KINDS
+        if not filters.kind or model.moderation_kind == filters.kind
+    ]
+    if not selects:
+        return None
+    return sa.union_all(*selects).subquery("queue")
+
+
+class QueuePage(Pagination):
+    """One page of the queue, oldest first (a Pagination, for the desk's page links).
+
+    Three queries whatever the queue's length: the page's (kind, id) rows from one UNION
+    ALL over the kinds, then one load per kind on the page; the total comes from the
+    caller's per-kind counts when nothing is filtered (counted once per request), else one
+    COUNT over the same union.
+    """
+
+    def _query_items(self) -> list[QueueEntry]:
+        union: sa.Subquery | None = self._query_args["union"]
+        now: datetime = self._query_args["now"]
+        if union is None:
+            return []
+        rows = db.session.execute(
+            sa.select(union)
+            .order_by(union.c.since, union.c.kind, union.c.item_id)
+            .limit(self.per_page)
+            .offset(self._query_offset)
+        ).all()
+        items = {
+            (kind, item.id): item  # type: ignore[attr-defined]
+            for kind, item in get_items([(row.kind, row.item_id) for row in rows])
+        }
+        entries = []
+        for row in rows:
+            item = items.get((row.kind, row.item_id))
+            if item is None:  # decided between the two queries
+                continue
+            since = _aware(row.since)
+            entries.append(QueueEntry(row.kind, item, since, now - since, int(row.report_count)))
+        return entries
+
+    def _query_count(self) -> int:
+        known: int | None = self._query_args["total"]
+        if known is not None:
+            return known
+        union: sa.Subquery | None = self._query_args["union"]
+        if union is None:
+            return 0
+        return int(db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0)
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A UNION's datetime column comes back as the database gives it (text on SQLite)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def list_queue_page(
+    filters: QueueFilters,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
+    counts: dict[str, int] | None = None,
+    now: datetime | None = None,
+) -> QueuePage:
+    """One page of everything waiting, oldest first. `counts` (from count_waiting_by_kind)
+    spares the COUNT when no filter narrows the queue. `per_page` defaults to QUEUE_PER_PAGE."""
+    now = now or utcnow()
+    per_page = per_page or QUEUE_PER_PAGE
+    total = None
+    if counts is not None and not (filters.district or filters.language or filters.min_age_days):
+        total = counts.get(filters.kind, 0) if filters.kind else sum(counts.values())
+    return QueuePage(
+        page=max(page, 1),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        union=_queue_union(filters, now),
+        total=total,
+        now=now,
+    )
+
+
 def list_queue(
     kind: str | None = None, *, filters: QueueFilters | None = None, now: datetime | None = None
 ) -> list[QueueEntry]:
-    """Everything waiting: submitted items and items with open reports, oldest first.
-
-    One query per kind (plus the kind's own select-in loads), whatever the number of items.
-    """
+    """Everything waiting, oldest first, on one list (tests and small callers; the desk's
+    page uses list_queue_page)."""
     filters = filters or QueueFilters(kind=kind)
-    now = now or utcnow()
-    entries: list[QueueEntry] = []
-    for model in QUEUE_KINDS:
-        if filters.kind and model.moderation_kind != filters.kind:
-            continue
-        reports = _open_reports(model.moderation_kind)
-        since = sa.case(
-            (reports.c.first_report_at.is_not(None), reports.c.first_report_at),
-            else_=sa.func.coalesce(model.submitted_at, model.status_changed_at),
-        )
-        query = (
-            sa.select(model, reports.c.report_count, reports.c.first_report_at)
-            .outerjoin(reports, reports.c.item_id == model.id)  # type: ignore[attr-defined]
-            .where(sa.or_(model.status == Status.SUBMITTED, reports.c.report_count.is_not(None)))
-            .options(*model.moderation_load_options())
-        )
-        if filters.district:
-            query = query.where(_district_condition(model, filters.district))
-        if filters.language:
-            query = query.where(_language_condition(model, filters.language))
-        if filters.min_age_days:
-            query = query.where(since <= now - timedelta(days=filters.min_age_days))
-        for item, report_count, first_report_at in db.session.execute(query).unique():
-            waiting_since = first_report_at or item.submitted_at or item.status_changed_at
-            entries.append(
-                QueueEntry(
-                    model.moderation_kind,
-                    item,
-                    waiting_since,
-                    now - waiting_since,
-                    int(report_count or 0),
-                )
-            )
-    entries.sort(key=lambda entry: entry.submitted_at)
-    return entries
+    return list(list_queue_page(filters, per_page=1_000_000, now=now).items)
 
 
 def count_waiting_by_kind() -> dict[str, int]:
@@ -217,13 +297,19 @@ def count_waiting() -> int:
     return sum(count_waiting_by_kind().values())
 
 
+def count_waiting_by_kind_once() -> dict[str, int]:
+    """count_waiting_by_kind(), counted once per request (the desk's tabs, its total and the
+    menu's badge share it)."""
+    if not has_request_context():
+        return count_waiting_by_kind()
+    if "moderation_waiting_by_kind" not in g:
+        g.moderation_waiting_by_kind = count_waiting_by_kind()
+    return dict(g.moderation_waiting_by_kind)
+
+
 def count_waiting_for_menu() -> int:
     """The badge in the moderator's menu: counted once per request, whatever renders."""
-    if not has_request_context():
-        return count_waiting()
-    if "moderation_waiting" not in g:
-        g.moderation_waiting = count_waiting()
-    return int(g.moderation_waiting)
+    return sum(count_waiting_by_kind_once().values())
 
 
 def get_item(kind: str, item_id: int) -> ModeratedMixin | None:

@@ -124,7 +124,11 @@ def _item_page(
 def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) -> tuple[str, int]:
     districts = list_districts()
     filters = queries.parse_queue_filters(request.args, {d.slug for d in districts})
-    entries = queries.list_queue(filters=filters)
+    counts = queries.count_waiting_by_kind_once()
+    queue = queries.list_queue_page(
+        filters, page=request.args.get("page", 1, type=int) or 1, counts=counts
+    )
+    entries = queue.items
     if bulk_form is None:
         bulk_form = BulkDecisionForm()
     bulk_form.reasons.choices = _reason_choices()
@@ -133,7 +137,8 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) ->
         "moderation/index.html",
         entries=entries,
         kinds=queries.QUEUE_KINDS,
-        counts=queries.count_waiting_by_kind(),
+        counts=counts,
+        queue=queue,
         filters=filters,
         current_kind=filters.kind,
         district_choices=[(d.slug, d.name(lang)) for d in districts],

@@ -71,6 +71,7 @@ def test_filters_and_single_item(app, client):
         ("from=yesterday", "from"),
         ("from=2027-02-01&to=2027-01-01", "to"),
         ("per_page=1000", "per_page"),
+        ("cursor=e30", "cursor"),
     ],
 )
 def test_bad_parameters_get_a_json_400_in_the_requested_language(client, translated, query, field):
@@ -97,3 +98,24 @@ def test_api_costs_the_same_queries_for_3_and_20_activities(app, client, count_q
     with count_queries() as large:
         assert len(client.get("/api/v1/activities").get_json()["items"]) == 20
     assert len(small) == len(large)
+
+
+def test_keyset_pages_walk_forwards_and_back(app, client):
+    with app.app_context():
+        made = [factories.create_activity(starts_in=timedelta(days=1 + i)).id for i in range(5)]
+    first = client.get("/api/v1/activities?per_page=2&district=suur-tapiola").get_json()
+    assert [a["id"] for a in first["items"]] == made[:2]
+    assert first["count"] == 5
+    assert first["previous"] is None
+    assert "district=suur-tapiola" in first["next"]
+    assert first["next"].startswith("http")
+    second = client.get(first["next"]).get_json()
+    assert [a["id"] for a in second["items"]] == made[2:4]
+    third = client.get(second["next"]).get_json()
+    assert [a["id"] for a in third["items"]] == made[4:]
+    assert third["next"] is None
+    back = client.get(third["previous"]).get_json()
+    assert [a["id"] for a in back["items"]] == made[2:4]
+    back = client.get(back["previous"]).get_json()
+    assert [a["id"] for a in back["items"]] == made[:2]
+    assert back["previous"] is None

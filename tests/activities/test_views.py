@@ -750,3 +750,17 @@ def test_list_costs_the_same_queries_for_3_and_20_activities(app, client, count_
     with count_queries() as large:
         assert client.get("/fi/activities/").status_code == 200
     assert len(small) == len(large), (small, large)
+
+
+def test_archive_list_is_bounded_and_says_so(app, client, monkeypatch):
+    """Past paging.MAX_LISTED_ROWS the archive stops counting and points to the filters."""
+    monkeypatch.setattr("participate.paging.MAX_LISTED_ROWS", 3)
+    with app.app_context():
+        for days in range(4):
+            factories.create_activity(starts_in=timedelta(days=-10 - days))
+    soup = pages.get(client, "/en/activities/archive")
+    assert soup.select_one("#results-title").get_text(strip=True) == "More than 3 activities"
+    assert "choose a district" in soup.select_one("#results-capped").get_text()
+    assert len(soup.select(".activity-list > li")) == 3
+    soup = pages.get(client, "/en/activities/archive?district=suur-leppavaara")
+    assert soup.select_one("#results-capped") is None

@@ -65,21 +65,30 @@ def test_api_filters_pagination_and_errors(client, data):
     page = client.get("/api/v1/initiatives?per_page=1&lang=sv").json
     assert page["count"] == 2
     assert len(page["items"]) == 1
-    assert "page=2" in page["next"]
+    assert "cursor=" in page["next"]
     assert "lang=sv" in page["next"]
+    assert "per_page=1" in page["next"]
     assert page["next"].startswith("http")
     assert page["previous"] is None
     second = client.get(page["next"]).json
     assert second["next"] is None
-    assert "page=1" in second["previous"]
     assert {second["items"][0]["id"], page["items"][0]["id"]} == {
         data["public"].id,
         data["answered"].id,
     }
+    back = client.get(second["previous"]).json
+    assert [i["id"] for i in back["items"]] == [i["id"] for i in page["items"]]
+    assert back["previous"] is None
+    # A numbered page still works (OFFSET, bounded like the HTML list).
+    numbered = client.get("/api/v1/initiatives?per_page=1&page=2").json
+    assert [i["id"] for i in numbered["items"]] == [i["id"] for i in second["items"]]
+    assert "page=1" in numbered["previous"]
     for bad, field in (
         ("per_page=1000", "per_page"),
         ("per_page=0", "per_page"),
         ("page=abc", "page"),
+        ("cursor=nonsense", "cursor"),
+        ("cursor=eyJrIjpbMV0sImIiOjB9", "cursor"),  # one key value for a two-column order
     ):
         response = client.get(f"/api/v1/initiatives?{bad}")
         assert response.status_code == 400, bad

@@ -137,6 +137,26 @@ def test_pagination_links(app, client):
     pages.get(client, "/en/initiatives/?page=99")  # past the end: an empty page, not an error
 
 
+def test_list_is_bounded_and_says_so(app, client, monkeypatch):
+    """Past paging.MAX_LISTED_ROWS the list stops, says so and points to the filters."""
+    monkeypatch.setattr("participate.paging.MAX_LISTED_ROWS", 20)
+    with app.app_context():
+        theme = factories.create_theme()
+        for number in range(21):
+            factories.create_initiative(theme=theme, title=f"Aloite {number}")
+    soup = pages.get(client, "/en/initiatives/")
+    assert soup.select_one("#results-title").get_text(strip=True) == (
+        "More than 20 initiatives found"
+    )
+    assert "search with a word" in soup.select_one("#results-capped").get_text()
+    assert soup.select_one('nav.pagination-nav a[rel="next"]') is None
+    soup = pages.get(client, "/en/initiatives/?page=2")
+    assert soup.select(".initiative-card") == []
+    assert soup.select_one("#results-capped") is not None
+    soup = pages.get(client, "/en/initiatives/?q=Aloite%2020")
+    assert soup.select_one("#results-capped") is None
+
+
 @pytest.mark.parametrize(
     "url", ["/fi/initiatives/", "/fi/initiatives/map", "/fi/initiatives/?sort=supported&q=Esbo"]
 )

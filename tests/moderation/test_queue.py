@@ -289,3 +289,34 @@ def test_bulk_form_keeps_csrf(app, client, login_as, csrf_enabled):
     )
     assert response.status_code == 400
     assert _status(app, Initiative, item.id) == Status.SUBMITTED
+
+
+def test_queue_is_paged_oldest_first_and_counted_once(
+    app, client, login_as, count_queries, monkeypatch
+):
+    monkeypatch.setattr(queries, "QUEUE_PER_PAGE", 4)
+    with app.app_context():
+        author = factories.create_user()
+        made = [
+            factories.create_initiative(status="submitted", title=f"Aloite {n}", author=author)
+            for n in range(5)
+        ]
+        activity = factories.create_activity(status="submitted", author=author)
+    for days, item in enumerate(reversed(made), start=2):
+        _age(app, Initiative, item.id, days)  # "Aloite 0" is the oldest
+    _age(app, Activity, activity.id, 1)
+    login_as("moderator")
+    with count_queries() as statements:
+        soup = pages.get(client, "/en/moderation/")
+    assert _titles(soup) == ["Aloite 0", "Aloite 1", "Aloite 2", "Aloite 3"]
+    assert "6 items are waiting" in pages.text(soup.select_one(".lead"))
+    counting = ("SELECT COUNT(", "SELECT (SELECT COUNT(")
+    counts = [s for s in statements if s.lstrip().upper().startswith(counting)]
+    assert len(counts) == 1, counts  # the tabs, the total and the menu share one count
+    next_link = soup.select_one('a[rel="next"]')["href"]
+    soup = pages.get(client, next_link)
+    assert len(soup.select("table.queue tbody tr")) == 2
+    assert _titles(soup)[0] == "Aloite 4"
+    soup = pages.get(client, "/en/moderation/?kind=initiative&page=2")
+    assert _titles(soup) == ["Aloite 4"]
+    assert "5 items are waiting" in pages.text(soup.select_one(".lead"))
