@@ -11,7 +11,7 @@ and en. Each step waits for the page it leads to, so the next step can rely on i
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import Response as PageResponse
@@ -37,8 +37,14 @@ class Navigator:
         return response
 
     def open_url(self, url: str) -> PageResponse | None:
-        """Open an absolute link, e.g. one from an e-mail."""
-        return self.page.goto(url)
+        """Open an absolute link, e.g. one from an e-mail, on the live server.
+
+        Links are built from BASE_URL (`http://participate.test` in tests), which is not
+        where the live server listens, so its path, query and fragment are opened there.
+        """
+        parts = urlsplit(url)
+        assert parts.scheme and parts.netloc, f"not an absolute link: {url}"
+        return self.page.goto(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
 
     def front_page(self) -> None:
         self.open("")
