@@ -24,10 +24,17 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.activities.models import ORGANISER_LABELS, OrganiserKind
+from participate.activities.models import ORGANISER_LABELS, TEXT_LIMITS, OrganiserKind
 from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
 from participate.forms import NotBlank, email_address, max_length, optional_int, required
 from participate.i18n.locale import LANGS, TIMEZONE
@@ -57,25 +64,41 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def limit(name: str) -> Length:
+    """The length check of an activity field, from the one table (models.TEXT_LIMITS)."""
+    return max_length(TEXT_LIMITS[name])
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class ActivityForm(FlaskForm):
-    title_fi = StringField(_l("Title in Finnish"), filters=[strip], validators=[max_length(200)])
-    description_fi = TextAreaField(_l("Description in Finnish"), filters=[strip])
+    title_fi = StringField(_l("Title in Finnish"), filters=[strip], validators=[limit("title_fi")])
+    description_fi = TextAreaField(
+        _l("Description in Finnish"), filters=[strip], validators=[limit("description_fi")]
+    )
     accessibility_fi = TextAreaField(
         _l("Accessibility in Finnish"),
         filters=[strip],
+        validators=[limit("accessibility_fi")],
         description=_l("For example: step-free entrance, accessible toilet, induction loop."),
     )
-    title_sv = StringField(_l("Title in Swedish"), filters=[strip], validators=[max_length(200)])
-    description_sv = TextAreaField(_l("Description in Swedish"), filters=[strip])
-    accessibility_sv = TextAreaField(_l("Accessibility in Swedish"), filters=[strip])
-    title_en = StringField(_l("Title in English"), filters=[strip], validators=[max_length(200)])
-    description_en = TextAreaField(_l("Description in English"), filters=[strip])
-    accessibility_en = TextAreaField(_l("Accessibility in English"), filters=[strip])
+    title_sv = StringField(_l("Title in Swedish"), filters=[strip], validators=[limit("title_sv")])
+    description_sv = TextAreaField(
+        _l("Description in Swedish"), filters=[strip], validators=[limit("description_sv")]
+    )
+    accessibility_sv = TextAreaField(
+        _l("Accessibility in Swedish"), filters=[strip], validators=[limit("accessibility_sv")]
+    )
+    title_en = StringField(_l("Title in English"), filters=[strip], validators=[limit("title_en")])
+    description_en = TextAreaField(
+        _l("Description in English"), filters=[strip], validators=[limit("description_en")]
+    )
+    accessibility_en = TextAreaField(
+        _l("Accessibility in English"), filters=[strip], validators=[limit("accessibility_en")]
+    )
 
     organiser_kind = RadioField(
         _l("Organiser"),
@@ -86,20 +109,20 @@ class ActivityForm(FlaskForm):
     organiser_name = StringField(
         _l("Name of the organiser"),
         filters=[strip],
-        validators=[required(), NotBlank(), max_length(200)],
+        validators=[required(), NotBlank(), limit("organiser_name")],
         description=_l("A city unit or a group of residents, e.g. Tapiola residents' association."),
     )
     organiser_contact = StringField(
         _l("Contact for questions (optional)"),
         filters=[strip],
-        validators=[max_length(254)],
+        validators=[limit("organiser_contact")],
         description=_l("An e-mail address or telephone number. It is shown on the activity page."),
     )
     district = SelectField(_l("Major district"), coerce=optional_int, validators=[required()])
     place = StringField(
         _l("Place"),
         filters=[strip],
-        validators=[required(), NotBlank(), max_length(300)],
+        validators=[required(), NotBlank(), limit("place")],
         description=_l(
             "Address and, if needed, the room: e.g. Tapiolan kirjasto, Kauppamiehentie 6."
         ),
@@ -288,7 +311,7 @@ class CancelActivityForm(FlaskForm):
     note = TextAreaField(
         _l("Why is the activity cancelled?"),
         filters=[strip],
-        validators=[required(), NotBlank(), max_length(2000)],
+        validators=[required(), NotBlank(), limit("cancellation_note")],
         description=_l("Everyone who signed up gets this note by e-mail and sees it on the page."),
     )
 

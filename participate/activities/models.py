@@ -20,8 +20,23 @@ from participate.activities.lifecycle import ACTIVITY_WORKFLOW, SignupWindow
 from participate.db import Base, TimestampMixin, utcnow
 from participate.districts.models import District
 from participate.i18n.content import pick
+from participate.i18n.locale import LANGS
 from participate.workflow.models import ModeratedMixin, enum_column
 from participate.workflow.states import Status
+
+# The longest text each field takes, in characters. Declared once: the columns, the
+# residents' form, the desk's edit form and the services all read this table, so text
+# that one of them accepts is never refused by another (a 30,000-character description is
+# refused everywhere, a 20,000-character one can be saved and corrected).
+TEXT_LIMITS: dict[str, int] = {
+    **{f"title_{lang}": 200 for lang in LANGS},
+    **{f"description_{lang}": 20_000 for lang in LANGS},
+    **{f"accessibility_{lang}": 5_000 for lang in LANGS},
+    "organiser_name": 200,
+    "organiser_contact": 254,
+    "place": 300,
+    "cancellation_note": 2_000,
+}
 
 
 class OrganiserKind(StrEnum):
@@ -87,9 +102,9 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     moderation_label = _l("Activity proposal")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_fi: Mapped[str] = mapped_column(sa.String(200), default="")
-    title_sv: Mapped[str] = mapped_column(sa.String(200), default="")
-    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_fi: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["title_fi"]), default="")
+    title_sv: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["title_sv"]), default="")
+    title_en: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["title_en"]), default="")
     description_fi: Mapped[str] = mapped_column(sa.Text, default="")
     description_sv: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
@@ -100,12 +115,14 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     organiser_kind: Mapped[OrganiserKind] = mapped_column(
         enum_column(OrganiserKind, 20), default=OrganiserKind.RESIDENTS
     )
-    organiser_name: Mapped[str] = mapped_column(sa.String(200))
+    organiser_name: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["organiser_name"]))
     # Public contact: an e-mail address or a telephone number, as the organiser chooses.
-    organiser_contact: Mapped[str] = mapped_column(sa.String(254), default="")
+    organiser_contact: Mapped[str] = mapped_column(
+        sa.String(TEXT_LIMITS["organiser_contact"]), default=""
+    )
 
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
-    place: Mapped[str] = mapped_column(sa.String(300))
+    place: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["place"]))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
 

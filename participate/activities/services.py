@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +28,13 @@ from sqlalchemy.orm import selectinload
 
 from participate.accounts.models import User
 from participate.activities.lifecycle import AUTHOR_EDITABLE, SignupWindow
-from participate.activities.models import Activity, OrganiserKind, Signup, SignupStatus
+from participate.activities.models import (
+    TEXT_LIMITS,
+    Activity,
+    OrganiserKind,
+    Signup,
+    SignupStatus,
+)
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
@@ -124,8 +131,32 @@ class ActivityDetails:
     languages: list[str] = field(default_factory=list)
 
 
+def check_lengths(values: Mapping[str, str]) -> None:
+    """Refuse a text longer than TEXT_LIMITS allows, for residents and moderators alike.
+
+    `values`: {field name: text}; names without a limit are ignored. Raises InvalidActivity
+    pointing at the first field that is too long.
+    """
+    for name, value in values.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(value.strip()) > limit:
+            raise InvalidActivity(_l("Use at most %(count)s characters.", count=limit), field=name)
+
+
 def _check_details(details: ActivityDetails) -> None:
     """The rules a form cannot see alone; `field` points at the input to correct."""
+    check_lengths(
+        {
+            **{
+                f"{part}_{lang}": (getattr(details, part).get(lang) or "")
+                for lang in LANGS
+                for part in ("title", "description", "accessibility")
+            },
+            "organiser_name": details.organiser_name,
+            "organiser_contact": details.organiser_contact,
+            "place": details.place,
+        }
+    )
     if not any((details.title.get(lang) or "").strip() for lang in LANGS):
         raise InvalidActivity(_l("Write the title in at least one language."), field="title_fi")
     for lang in LANGS:
@@ -364,13 +395,15 @@ def notify_change(activity: Activity, changes: list[Change], *, actor: User | No
     return count
 
 
-# The texts the development manager may correct on the desk, with their longest length.
+# The texts the development manager may correct on the desk, with their longest length
+# (the same TEXT_LIMITS as everyone's).
 MODERATOR_EDITABLE: dict[str, int] = {
-    **{f"title_{lang}": 200 for lang in LANGS},
-    **{f"description_{lang}": 20_000 for lang in LANGS},
-    **{f"accessibility_{lang}": 5_000 for lang in LANGS},
-    "place": 300,
-    "organiser_contact": 254,
+    name: TEXT_LIMITS[name]
+    for name in (
+        *(f"{part}_{lang}" for lang in LANGS for part in ("title", "description", "accessibility")),
+        "place",
+        "organiser_contact",
+    )
 }
 
 
@@ -386,12 +419,7 @@ def edit_as_moderator(
     if not actor.is_moderator:
         raise NotAllowed()
     values = {name: (texts[name] or "").strip() for name in MODERATOR_EDITABLE if name in texts}
-    for name, value in values.items():
-        if len(value) > MODERATOR_EDITABLE[name]:
-            raise InvalidActivity(
-                _l("Use at most %(count)s characters.", count=MODERATOR_EDITABLE[name]),
-                field=name,
-            )
+    check_lengths(values)
     merged = {name: values.get(name, getattr(activity, name)) for name in MODERATOR_EDITABLE}
     if not any(merged[f"title_{lang}"] for lang in LANGS):
         raise InvalidActivity(_l("Write the title in at least one language."), field="title_fi")
@@ -424,6 +452,7 @@ def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:
     note = note.strip()
     if not note:
         raise DomainError(_l("Write a short note. Participants will read it."), field="note")
+    check_lengths({"cancellation_note": note})
     activity = _lock(activity.id)
     if activity.is_cancelled:
         raise ActivityCancelled(_l("This activity is already cancelled."))
@@ -613,6 +642,24 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def group_size_problem(activity: Activity, people: int) -> GroupTooLarge | None:
+    """The error for a group of `people` this activity does not take, or None.
+
+    The form asks this too, so a sign-up with several mistakes shows them all at once.
+    """
+    if 1 <= people <= activity.max_group_size:
+        return None
+    return GroupTooLarge(
+        _l(
+            "You can sign up at most %(count)s people at once for this activity.",
+            count=activity.max_group_size,
+        )
+        if activity.max_group_size > 1
+        else _l("Each person signs up separately for this activity."),
+        field="people",
+    )
+
+
 def sign_up(
     activity: Activity, request: SignupRequest, *, now: datetime | None = None
 ) -> SignupResult:
@@ -627,16 +674,9 @@ def sign_up(
     window = activity.signup_window(now)
     if window != SignupWindow.OPEN:
         raise _window_error(activity, window)
-    if not 1 <= request.people <= activity.max_group_size:
-        raise GroupTooLarge(
-            _l(
-                "You can sign up at most %(count)s people at once for this activity.",
-                count=activity.max_group_size,
-            )
-            if activity.max_group_size > 1
-            else _l("Each person signs up separately for this activity."),
-            field="people",
-        )
+    problem = group_size_problem(activity, request.people)
+    if problem is not None:
+        raise problem
     email = normalise_email(request.email)
     if _has_live_signup(activity.id, email):
         raise _already_signed_up()

@@ -193,7 +193,14 @@ def detail(activity_id: int) -> Any:
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = current_user.display_name
         form.email.data = current_user.email
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and isinstance(form.people.data, int):
+        # Every mistake at once: the group size is the service's rule, asked here too.
+        problem = services.group_size_problem(row.activity, form.people.data)
+        if problem is not None:
+            show_domain_error(form, problem)
+            valid = False
+    if valid:
         signup_request = services.SignupRequest(
             name=form.name.data,
             email=form.email.data,

@@ -57,6 +57,14 @@ def find_district(args: MultiDict[str, str], form: FindDistrictForm) -> Lookup:
         return Lookup(is_bad_request=True)
     result = lookup_postal_code(form.postal_code.data)
     if result is None:
+        # A well-formed code of another town (00100) is a mistake in the field, too.
+        form.postal_code.errors = [
+            _(
+                "%(code)s is not an Espoo postal code. Check the number, or find your "
+                "district on the map.",
+                code=form.postal_code.data,
+            )
+        ]
         return Lookup("postal_outside")
     if result.alternatives:
         return Lookup(

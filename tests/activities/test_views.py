@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from participate.accounts.models import Role
 from participate.db import utcnow
@@ -305,6 +306,23 @@ def test_bad_sign_up_is_explained_and_changes_nothing(
         assert soup.select_one("#name")["value"] == "Aino Virtanen"
     assert signups(activity.id) == []
     assert outbox() == []
+
+
+def test_every_sign_up_mistake_is_shown_at_once(app, client, signups):
+    activity = make(app, max_group_size=4)
+    data = signup_form(name="", people="5", consent=None)
+    response = client.post(f"/fi/activities/{activity.id}", data=data)
+    assert response.status_code == 400
+    soup = pages.check_page(response.get_data(as_text=True), "fi", csrf=False)
+    summary = soup.select_one("#error-summary")
+    assert summary.has_attr("autofocus"), "focus does not move to the error summary"
+    links = [a["href"] for a in summary.select("a")]
+    assert links == ["#name", "#people", "#consent"]
+    for field in ("name", "people", "consent"):
+        assert soup.select_one(f"#{field}")["aria-invalid"] == "true"
+    # A label's own full stop is not followed by a colon ("käsittelyyn.: Rastita").
+    assert ".:" not in pages.text(summary)
+    assert signups(activity.id) == []
 
 
 def test_duplicate_sign_up_is_refused_politely(app, client, outbox, signups, translated):
@@ -764,3 +782,45 @@ def test_archive_list_is_bounded_and_says_so(app, client, monkeypatch):
     assert len(soup.select(".activity-list > li")) == 3
     soup = pages.get(client, "/en/activities/archive?district=suur-leppavaara")
     assert soup.select_one("#results-capped") is None
+
+
+def test_one_length_limit_per_field_for_residents_and_moderators(app, client, login_as):
+    """A 30,000-character description is refused for the resident as it would be on the
+    desk; the longest accepted one can still be corrected by the moderator."""
+    from participate.activities import services
+    from participate.activities.models import TEXT_LIMITS, Activity
+    from participate.extensions import db
+
+    limit = TEXT_LIMITS["description_fi"]
+    login_as(language="fi")
+    too_long = activity_form(district=district_id(app), description_fi="a" * 30_000)
+    response = client.post("/fi/activities/new", data=too_long)
+    assert response.status_code == 400
+    soup = pages.check_page(response.get_data(as_text=True), "fi", csrf=False)
+    assert soup.select_one("#description_fi")["maxlength"] == str(limit)
+    assert soup.select_one("#description_fi-error")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+    longest = activity_form(district=district_id(app), description_fi="a" * limit)
+    response = client.post("/fi/activities/new", data=longest)
+    assert response.status_code == 302
+    activity_id = int(response.headers["Location"].rsplit("/", 1)[1])
+
+    login_as("moderator")
+    data = {f"description_{lang}": "" for lang in ("sv", "en")}
+    data.update(
+        title_fi="Naapuruston kävelykierros",
+        title_en="Neighbourhood walk",
+        description_fi="b" * limit,
+        place="Leppävaaran asema",
+        reason="Korjaus.",
+    )
+    response = client.post(f"/fi/moderation/activity/{activity_id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        assert db.session.get(Activity, activity_id).description_fi == "b" * limit
+        # The services hold the same line whichever door the text comes through.
+        assert services.MODERATOR_EDITABLE["description_fi"] == limit
+        with pytest.raises(services.InvalidActivity):
+            services.check_lengths({"description_fi": "c" * (limit + 1)})

@@ -219,3 +219,17 @@ def test_guard_blocks_other_hosts_and_reports_csp_violations(
     assert ("document", "http://example.com/") in browser_guard.blocked
     browser_guard.blocked.clear()
     browser_guard.console.clear()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_failed_submit_moves_focus_to_the_error_summary(app: Flask, page: Page, lang: str) -> None:
+    """The GOV.UK pattern: the summary has the focus, and its links lead to the fields."""
+    nav = AccountNavigator(page, lang)
+    _register_with_errors(nav, lambda *args, **kwargs: None)
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    heading = page.locator("#error-summary-title").inner_text()
+    assert heading == _in(app, lang, "Check the following and try again")
+    page.keyboard.press("Tab")
+    first_link = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("'#' + document.activeElement.id") == first_link

@@ -144,12 +144,30 @@ def test_postal_code_error_is_translated(client):
     assert "02100" in fi
 
 
-def test_postal_code_outside_espoo(client):
+def test_postal_code_outside_espoo_is_an_invalid_field(client):
     soup = pages.get(client, "/en/councillors/?postal_code=00100")
-    result = pages.text(soup.select_one("#lookup-result"))
-    assert "00100" in result
-    assert "not an Espoo postal code" in result
+    summary = soup.select_one("#error-summary")
+    assert summary.has_attr("autofocus")
+    link = summary.select_one('a[href="#postal_code"]')
+    assert "00100 is not an Espoo postal code" in pages.text(link)
+    assert soup.select_one("#postal_code")["aria-invalid"] == "true"
+    assert soup.select_one("#lookup-result") is None
     assert panel(soup)["data-selected"] == ""
+
+
+def test_found_district_is_announced_as_good_news(client, council):
+    soup = pages.get(client, "/en/councillors/?postal_code=02100")
+    result = soup.select_one("#lookup-result")
+    assert result["role"] == "status"
+    assert result.has_attr("autofocus")  # read out after the reload, no 29 Tabs to get there
+    assert "notice-success" in result["class"]
+    assert result.select_one('a[href="#district-panel"]')
+    assert "aria-invalid" not in soup.select_one("#postal_code").attrs
+
+
+def test_a_problem_looks_different_from_a_result(client):
+    soup = pages.get(client, "/en/councillors/?lat=60.1699&lon=24.9384")  # Helsinki
+    assert "notice-error" in soup.select_one("#lookup-result")["class"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
