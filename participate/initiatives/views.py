@@ -9,6 +9,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -67,9 +68,23 @@ def language_name_filter(code: str) -> str:
 def _get_visible(initiative_id: int) -> Initiative:
     """The initiative if this person may see it; 404 otherwise (existence does not leak)."""
     initiative = queries.get_initiative(initiative_id)
+    if initiative is not None and initiative.status == Status.HIDDEN:
+        if not is_visible_to(initiative, current_user):
+            abort(_gone(initiative))
     if initiative is None or not is_visible_to(initiative, current_user):
         abort(404)
     return initiative
+
+
+def _gone(initiative: Initiative) -> Response:
+    """410 Gone for a hidden initiative: it was public, so its address was shared and
+    supporters come back to it. The page says the development manager hid it and why (the
+    standard reasons in the page's language; the moderator's note to the author stays private).
+    """
+    reason_of = current_app.extensions.get("public_hiding_reason")
+    reason = reason_of("initiative", initiative.id, current_lang()) if reason_of else None
+    page = render_template("initiatives/gone.html", initiative=initiative, reason=reason)
+    return make_response(page, 410)
 
 
 def _map_settings() -> dict[str, str]:

@@ -12,7 +12,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from participate.moderation import audit  # noqa: F401  (append-only guard)
     from participate.moderation.admin import bp as admin_bp
-    from participate.moderation.queries import count_waiting_for_menu
+    from participate.moderation.queries import count_waiting_for_menu, public_hiding_reason
     from participate.moderation.report_views import bp as report_bp
     from participate.moderation.views import bp
 
@@ -21,3 +21,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(report_bp)
     # web/navigation.py shows the number next to the menu item with this endpoint.
     app.extensions.setdefault("nav_badges", {})["moderation.index"] = count_waiting_for_menu
+    # The 410 page of a hidden item says why (initiatives/views.py reads it).
+    app.extensions["public_hiding_reason"] = public_hiding_reason

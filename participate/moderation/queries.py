@@ -533,3 +533,34 @@ def list_audit_for(object_kind: str, object_id: int, *, limit: int = 50) -> list
             audit_select(AuditFilters(object_kind=object_kind, object_id=object_id)).limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class PublicHidingReason:
+    """Why an item is hidden, as anyone may read it: the standard reasons in `lang`, and
+    whether it was hidden automatically after residents' reports. The moderator's own note
+    is written to the author and is not shown to the public."""
+
+    standard_reasons: list[str]
+    automatic: bool
+
+
+def public_hiding_reason(kind: str, item_id: int, lang: str) -> PublicHidingReason:
+    """The reason of the item's latest hiding (features reach this through
+    `app.extensions["public_hiding_reason"]`, so they never import the desk)."""
+    entry = db.session.scalar(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.object_kind == kind,
+            AuditEntry.object_id == item_id,
+            AuditEntry.action == f"{kind}.hide",
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if entry is None:
+        return PublicHidingReason([], automatic=False)
+    after = entry.after_data() or {}
+    ids = [int(i) for i in after.get("standard_reasons", [])]
+    texts = [reason.text(lang).text for reason in get_reasons(ids)] if ids else []
+    return PublicHidingReason(texts, automatic=entry.actor_id is None)

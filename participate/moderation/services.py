@@ -126,7 +126,7 @@ def decide(
         after=after,
     )
     if actor is not None and action in REPORT_OUTCOMES:
-        _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action])
+        _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action], reasons=reasons)
     if notify_author and (item.moderation_kind, action) in DECISION_SUBJECTS:
         notify(item, action, note, standard_reasons=standard_texts)
     return transition
@@ -227,6 +227,24 @@ def decide_many(
 # Corrections by the development manager ------------------------------------------------
 
 
+# What the author reads for each corrected field (the edit forms' own labels).
+FIELD_LABELS: dict[str, Any] = {
+    "title": _l("Title"),
+    "body": _l("Text"),
+    "place": _l("Place"),
+    "organiser_contact": _l("Contact"),
+    "title_fi": _l("Title in Finnish"),
+    "title_sv": _l("Title in Swedish"),
+    "title_en": _l("Title in English"),
+    "description_fi": _l("Description in Finnish"),
+    "description_sv": _l("Description in Swedish"),
+    "description_en": _l("Description in English"),
+    "accessibility_fi": _l("Accessibility in Finnish"),
+    "accessibility_sv": _l("Accessibility in Swedish"),
+    "accessibility_en": _l("Accessibility in English"),
+}
+
+
 class NothingChanged(DomainError):
     def __init__(self) -> None:
         super().__init__(_l("Nothing was changed. Correct the text, then save."))
@@ -272,6 +290,8 @@ def edit_item(
             author=author,
             title=_title(item),
             reason=note,
+            # (label, text now) per corrected field: the author sees exactly what changed.
+            changes=[(FIELD_LABELS.get(name, name), new) for name, (_old, new) in changes.items()],
             link=external_url(endpoint, lang_code=author.language, **link_values),
         )
     return changes
@@ -371,17 +391,51 @@ def _hide_if_reported_enough(item: ModeratedMixin) -> bool:
     return True
 
 
-def _close_open_reports(item: ModeratedMixin, *, actor: User, outcome: ReportOutcome) -> int:
+def _close_open_reports(
+    item: ModeratedMixin,
+    *,
+    actor: User,
+    outcome: ReportOutcome,
+    reasons: Sequence[StandardReason] = (),
+) -> int:
+    """Close the item's open reports with `outcome` and tell each reporter what was decided,
+    in their language, with the standard reasons of the decision (if any)."""
+    open_reports = (
+        Report.item_kind == item.moderation_kind,
+        Report.item_id == _id(item),
+        Report.resolved_at.is_(None),
+    )
+    reporters = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Report, Report.reporter_id == User.id)
+            .where(*open_reports)
+            .order_by(Report.id)
+        )
+    )
     result = db.session.execute(
         sa.update(Report)
-        .where(
-            Report.item_kind == item.moderation_kind,
-            Report.item_id == _id(item),
-            Report.resolved_at.is_(None),
-        )
+        .where(*open_reports)
         .values(resolved_at=utcnow(), resolved_by_id=actor.id, outcome=outcome)
         .execution_options(synchronize_session=False)
     )
+    endpoint, values = item.moderation_link()
+    for reporter in reporters:
+        if not reporter.is_active:
+            continue
+        queue_email(
+            to=reporter.email,
+            language=reporter.language,
+            subject=_l("Your report has been checked"),
+            template="moderation/report_outcome",
+            user=reporter,
+            outcome=outcome.value,
+            title=_title(item),
+            standard_reasons=[standard.text(reporter.language).text for standard in reasons],
+            link=external_url(endpoint, lang_code=reporter.language, **values)
+            if item.is_public
+            else None,
+        )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -203,9 +203,7 @@ def test_my_initiatives_do_not_grow_queries(app, client, login_as, count_queries
 # Visibility: 404 rather than 403, so hidden things do not leak ---------------------------
 
 
-@pytest.mark.parametrize(
-    "status", ["draft", "submitted", "changes_requested", "rejected", "hidden"]
-)
+@pytest.mark.parametrize("status", ["draft", "submitted", "changes_requested", "rejected"])
 def test_non_public_initiatives_are_404_for_others(app, client, login_as, status):
     with app.app_context():
         initiative = factories.create_initiative(status=status)
@@ -214,6 +212,17 @@ def test_non_public_initiatives_are_404_for_others(app, client, login_as, status
     assert client.get(f"/fi/initiatives/{initiative.id}").status_code == 404
     assert client.get(f"/fi/initiatives/{initiative.id}/edit").status_code == 404
     assert client.post(f"/fi/initiatives/{initiative.id}/support").status_code == 404
+
+
+def test_hidden_initiatives_are_gone_for_others(app, client, login_as):
+    """Hidden ones were public (their address was shared): 410 with the reason, not 404."""
+    with app.app_context():
+        initiative = factories.create_initiative(status="hidden")
+    assert client.get(f"/fi/initiatives/{initiative.id}").status_code == 410
+    login_as()
+    assert client.get(f"/fi/initiatives/{initiative.id}").status_code == 410
+    assert client.get(f"/fi/initiatives/{initiative.id}/edit").status_code == 410
+    assert client.post(f"/fi/initiatives/{initiative.id}/support").status_code == 410
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,8 @@ def test_enough_reports_hide_the_item_and_the_author_is_told(
     response = client.post(url, data={"reason": "spam"}, follow_redirects=True)
     assert response.status_code == 200  # the thank-you page, although the item is hidden now
     assert _status(app, Initiative, initiative.id) == Status.HIDDEN
-    assert client.get(f"/fi/initiatives/{initiative.id}").status_code == 404
+    # Hidden, not gone without a word: 410 with the reason (tests/initiatives/test_gone.py).
+    assert client.get(f"/fi/initiatives/{initiative.id}").status_code == 410
     (mail,) = outbox(to=author.email)
     assert (mail.language, mail.template) == (author_lang, "moderation/decision")
     with app.app_context():
@@ -292,3 +293,41 @@ def test_report_form_keeps_csrf(app, client, login_as, csrf_enabled):
         == 400
     )
     assert _reports(app) == []
+
+
+def test_reporters_are_told_the_outcome_in_their_language(app, client, login_as, outbox):
+    with app.app_context():
+        initiative = factories.create_initiative()
+        reason = factories.create_reason()
+        fi_reporter = factories.create_user(language="fi", email="fi-reporter@example.fi")
+        sv_reporter = factories.create_user(language="sv", email="sv-reporter@example.fi")
+        factories.create_report(initiative, reporter=fi_reporter)
+        factories.create_report(initiative, reporter=sv_reporter)
+    login_as("moderator")
+    client.post(
+        f"/fi/moderation/initiative/{initiative.id}/decide",
+        data={"action": "hide", "reasons": [str(reason.id)], "reason": "Loukkaava."},
+    )
+    assert _status(app, Initiative, initiative.id) == Status.HIDDEN
+    [fi_mail] = outbox(to="fi-reporter@example.fi")
+    [sv_mail] = outbox(to="sv-reporter@example.fi")
+    assert (fi_mail.template, fi_mail.language) == ("moderation/report_outcome", "fi")
+    assert fi_mail.subject == "Ilmoituksesi on tarkastettu"
+    assert "on piilotettu" in fi_mail.body_text
+    assert reason.text_fi in fi_mail.body_text
+    assert sv_mail.subject == "Din anmälan har granskats"
+    assert reason.text_sv in sv_mail.body_text
+    # The moderator's note is for the author only.
+    assert "Loukkaava." not in fi_mail.body_text
+
+
+def test_reporters_hear_when_the_reports_are_closed_and_it_stays(app, client, login_as, outbox):
+    with app.app_context():
+        initiative = factories.create_initiative()
+        reporter = factories.create_user(language="en", email="reporter@example.fi")
+        factories.create_report(initiative, reporter=reporter)
+    login_as("moderator")
+    client.post(f"/fi/moderation/initiative/{initiative.id}/reports", data={"close_note": "Ok."})
+    [mail] = outbox(to="reporter@example.fi")
+    assert "It stays visible" in mail.body_text
+    assert f"/en/initiatives/{initiative.id}" in mail.body_text
