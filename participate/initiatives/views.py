@@ -66,11 +66,12 @@ def language_name_filter(code: str) -> str:
 
 
 def _get_visible(initiative_id: int) -> Initiative:
-    """The initiative if this person may see it; 404 otherwise (existence does not leak)."""
+    """The initiative if this person may see it; 404 otherwise (existence does not leak),
+    410 with the reason for a hidden one (it was public, so its existence is known)."""
     initiative = queries.get_initiative(initiative_id)
-    if initiative is not None and initiative.status == Status.HIDDEN:
-        if not is_visible_to(initiative, current_user):
-            abort(_gone(initiative))
+    hidden = initiative is not None and initiative.status == Status.HIDDEN
+    if hidden and not is_visible_to(initiative, current_user):
+        abort(_gone(initiative))
     if initiative is None or not is_visible_to(initiative, current_user):
         abort(404)
     return initiative
