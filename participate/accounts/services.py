@@ -207,7 +207,7 @@ def update_profile(
 
 def export_data(user: User) -> dict[str, Any]:
     """What the platform holds about the person (GDPR art. 15 and 20)."""
-    account = {
+    account: dict[str, Any] = {
         "display_name": user.display_name,
         "email": user.email,
         "language": user.language,

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from participate.accounts.identity import get_identity
 from participate.districts.queries import district_at, list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
@@ -192,6 +193,8 @@ def detail(initiative_id: int) -> str:
         supported=supported,
         support_form=SupportForm(),
         threshold=services.support_threshold(),
+        identification_enabled=current_app.config["SETTINGS"].is_identification_enabled,
+        identified=current_user.is_authenticated and get_identity(current_user.id) is not None,
         map_settings=_map_settings(),
         goal_names=SDG_GOALS,
         Status=Status,

@@ -1,0 +1,219 @@
+"""Strong identification routes.
+
+/<lang>/account/identify            GET: what happens and the name choice; POST: to the IdP
+/<lang>/account/identify/done       back from /saml/acs: link the identity, return
+/<lang>/account/identify/sign-out   POST: sign out here and at the identity provider
+/saml/metadata                      this service provider's metadata (for the IdP)
+/saml/acs                           the assertion consumer (POST binding)
+/saml/sls                           single logout: the IdP's LogoutRequest or LogoutResponse
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+from saml2 import BINDING_HTTP_REDIRECT
+from saml2.saml import name_id_from_string
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import BooleanField, HiddenField
+
+from participate.accounts.identity import get_identity
+from participate.extensions import csrf, db, limiter
+from participate.i18n.content import current_lang
+from participate.identification import saml, services
+from participate.urls import external_url
+
+bp = Blueprint("identification", __name__)
+PAGE = "/<any(fi,sv,en):lang_code>/account/identify"
+SESSION_NAME_ID = "saml_name_id"
+SESSION_INDEX = "saml_session_index"
+
+
+class IdentifyForm(FlaskForm):
+    show_name = BooleanField(
+        _l("Keep my name from the identification and show it as the name of my account")
+    )
+    next = HiddenField()
+
+
+def _safe_path(target: str | None) -> str | None:
+    """Only paths on this site: `//evil.example` and `https://…` are open redirects."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target[:500]
+    return None
+
+
+def _enabled() -> None:
+    if not current_app.config["SETTINGS"].is_identification_enabled:
+        abort(404)
+
+
+@bp.route(PAGE, methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def identify() -> Any:
+    _enabled()
+    form = IdentifyForm()
+    if request.method == "GET":
+        form.next.data = _safe_path(request.args.get("next")) or url_for("accounts.profile")
+    if form.validate_on_submit():
+        location = services.start(
+            current_user,
+            lang=current_lang(),
+            return_to=_safe_path(form.next.data) or url_for("accounts.profile"),
+            show_name=bool(form.show_name.data),
+        )
+        db.session.commit()
+        return redirect(location, 303)
+    return render_template(
+        "identification/identify.html", form=form, identity=get_identity(current_user.id)
+    )
+
+
+@bp.route(f"{PAGE}/done")
+@login_required
+def done() -> BaseResponse | tuple[str, int]:
+    _enabled()
+    try:
+        identity, finished = services.finish(current_user, request.args.get("request", ""))
+    except services.IdentificationFailed as error:
+        db.session.rollback()
+        return render_template("identification/failed.html", message=error.message), 400
+    result = finished.result or {}
+    session[SESSION_NAME_ID] = result.get("name_id", "")
+    session[SESSION_INDEX] = result.get("session_index", "")
+    db.session.commit()
+    if identity.counts_toward_threshold(current_app.config["SETTINGS"].municipality_code):
+        flash(_("You are identified. Your supports count toward the threshold."), "success")
+    else:
+        flash(
+            _(
+                "You are identified. You do not live in Espoo or are under 18, so your "
+                "supports are shown as other supports."
+            ),
+            "success",
+        )
+    return redirect(finished.return_to)
+
+
+@bp.route(f"{PAGE}/sign-out", methods=["POST"])
+@login_required
+def sign_out() -> BaseResponse:
+    """Sign out here and, when identified in this session, at the identity provider."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name_id = session.pop(SESSION_NAME_ID, "")
+    session_index = session.pop(SESSION_INDEX, "")
+    logout_user()
+    flash(_("You are signed out."), "success")
+    if not name_id or not current_app.config["SETTINGS"].is_identification_enabled:
+        return redirect(url_for("web.index"))
+    client = saml.client()
+    idp = next(iter(client.metadata.identity_providers()))
+    destination = client.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")[0][
+        "location"
+    ]
+    _request_id, logout_request = client.create_logout_request(
+        destination,
+        idp,
+        name_id=name_id_from_string(name_id),
+        session_indexes=[session_index] if session_index else None,
+        sign=False,
+    )
+    info = client.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(logout_request),
+        destination,
+        relay_state=current_lang(),
+        sign=True,
+        sigalg=client.signing_algorithm or None,
+    )
+    return redirect(dict(info["headers"])["Location"], 303)
+
+
+@bp.route("/saml/metadata")
+def metadata() -> Response:
+    _enabled()
+    return Response(saml.metadata_xml(), mimetype="application/samlmetadata+xml")
+
+
+@bp.route("/saml/acs", methods=["POST"])
+@csrf.exempt  # the identity provider POSTs here; the signed assertion is the proof
+@limiter.limit("30 per minute")
+def acs() -> BaseResponse | tuple[str, int]:
+    _enabled()
+    relay_state = request.form.get("RelayState", "")
+    try:
+        answered = services.accept(request.form.get("SAMLResponse", ""), relay_state)
+    except services.IdentificationFailed as error:
+        db.session.rollback()
+        g.lang_code = error.lang
+        with force_locale(error.lang):
+            return render_template("identification/failed.html", message=error.message), 400
+    db.session.commit()
+    # 303 to a GET on our own site: the SameSite=Lax session cookie comes along again.
+    return redirect(
+        external_url("identification.done", lang_code=answered.lang, request=answered.id), 303
+    )
+
+
+@bp.route("/saml/sls", methods=["GET"])
+def sls() -> BaseResponse:
+    """Single logout: the IdP's answer to our LogoutRequest, or its own LogoutRequest."""
+    _enabled()
+    client = saml.client()
+    lang = request.args.get("RelayState", "")
+    lang = lang if lang in ("fi", "sv", "en") else "fi"
+    if "SAMLResponse" in request.args:
+        try:
+            client.parse_logout_request_response(
+                request.args["SAMLResponse"], BINDING_HTTP_REDIRECT
+            )
+        except Exception:
+            current_app.logger.warning("SAML logout response refused")
+        return redirect(url_for("web.index", lang_code=lang))
+    if "SAMLRequest" not in request.args:
+        abort(400)
+    try:
+        logout_request = client.parse_logout_request(
+            request.args["SAMLRequest"], BINDING_HTTP_REDIRECT
+        )
+    except Exception:
+        abort(400)
+    session.pop(SESSION_NAME_ID, None)
+    session.pop(SESSION_INDEX, None)
+    logout_user()
+    response = client.create_logout_response(
+        logout_request.message, [BINDING_HTTP_REDIRECT], sign=False
+    )
+    idp = logout_request.message.issuer.text
+    destination = client.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")[0][
+        "location"
+    ]
+    info = client.apply_binding(
+        BINDING_HTTP_REDIRECT,
+        str(response),
+        destination,
+        relay_state=request.args.get("RelayState", ""),
+        response=True,
+        sign=True,
+    )
+    return redirect(dict(info["headers"])["Location"], 303)
