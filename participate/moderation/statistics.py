@@ -2,21 +2,27 @@
 and status; time from submission to first decision (median and 90th percentile); sign-ups
 and fill rate per activity.
 
-A fixed number of plain column queries, whatever the period: months (in Helsinki time),
-medians and percentiles are computed here in Python, so the same code runs on SQLite and
-PostgreSQL.
+A fixed number of aggregate queries, whatever the period or the data's size (issue #11):
+the database counts and groups, Python only labels. Months are Helsinki months:
+`date_trunc('month', t AT TIME ZONE 'Europe/Helsinki')` on PostgreSQL; on SQLite (no time
+zones) a CASE over the UTC starts of the period's Helsinki months, computed with zoneinfo,
+so daylight saving time is right on both. The median and 90th percentile of decision times
+are `percentile_cont` on PostgreSQL and the same interpolation in Python on SQLite.
+The aggregates are cached per period for STATISTICS_CACHE_SECONDS (60 s; 0 in tests) in each
+process: the page is read often and changes slowly.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections import Counter
-from collections.abc import Sequence
+import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import raiseload
@@ -24,8 +30,9 @@ from sqlalchemy.orm import raiseload
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.districts.queries import list_districts
 from participate.extensions import db
+from participate.i18n.locale import TIMEZONE
 from participate.initiatives.models import Initiative, Support, Theme
-from participate.moderation.periods import Period, helsinki_month
+from participate.moderation.periods import HELSINKI, Period
 from participate.workflow.states import Status
 
 
@@ -106,19 +113,134 @@ def _in(column: Any, period: Period) -> sa.ColumnElement[bool]:
     return sa.and_(column >= period.utc_start, column < period.utc_end)
 
 
-def _decision_time(label: str, rows: Sequence[Any]) -> DecisionTime:
-    seconds = [
-        (row.first_decision_at - row.first_submitted_at).total_seconds()
-        for row in rows
-        if row.first_decision_at is not None
-    ]
-    return DecisionTime(
-        kind_label=label,
-        decided=len(seconds),
-        waiting=len(rows) - len(seconds),
-        median=timedelta(seconds=percentile(seconds, 0.5)) if seconds else None,
-        p90=timedelta(seconds=percentile(seconds, 0.9)) if seconds else None,
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _month_of(column: Any, period: Period) -> sa.ColumnElement[str]:
+    """'YYYY-MM' of the Helsinki month of `column` (a UTC datetime within the period)."""
+    if _is_postgresql():
+        local = sa.func.timezone(TIMEZONE, column)
+        return sa.func.to_char(sa.func.date_trunc("month", local), "YYYY-MM")
+    months = period.months()
+    whens = []
+    for (year, month), (next_year, next_month) in itertools.pairwise(months):
+        next_start = datetime(next_year, next_month, 1, tzinfo=HELSINKI).astimezone(UTC)
+        whens.append((column < next_start, f"{year:04d}-{month:02d}"))
+    last_year, last_month = months[-1]
+    if not whens:
+        return sa.literal(f"{last_year:04d}-{last_month:02d}")
+    return sa.case(*whens, else_=f"{last_year:04d}-{last_month:02d}")
+
+
+def _per_month(column: Any, period: Period) -> dict[tuple[int, int], int]:
+    bucket = _month_of(column, period).label("month")
+    rows = db.session.execute(
+        sa.select(bucket, sa.func.count()).where(_in(column, period)).group_by(bucket)
+    ).all()
+    return {(int(key[:4]), int(key[5:7])): int(count) for key, count in rows}
+
+
+def _decision_time(label: str, model: Any, period: Period) -> DecisionTime:
+    """Counts, median and 90th percentile of first decision minus first submission."""
+    in_period = _in(model.first_submitted_at, period)
+    decided = model.first_decision_at.is_not(None)
+    counts = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(model.first_decision_at)).where(in_period)
+    ).one()
+    total, decided_count = int(counts[0]), int(counts[1])
+    median = p90 = None
+    if decided_count and _is_postgresql():
+        seconds = sa.extract("epoch", model.first_decision_at - model.first_submitted_at)
+        row = db.session.execute(
+            sa.select(
+                sa.func.percentile_cont(0.5).within_group(seconds),
+                sa.func.percentile_cont(0.9).within_group(seconds),
+            ).where(in_period, decided)
+        ).one()
+        median, p90 = timedelta(seconds=float(row[0])), timedelta(seconds=float(row[1]))
+    elif decided_count:
+        # SQLite has no percentile function: read the decided pairs (only those).
+        pairs = db.session.execute(
+            sa.select(model.first_submitted_at, model.first_decision_at).where(in_period, decided)
+        ).all()
+        values = [(decision - sent).total_seconds() for sent, decision in pairs]
+        median = timedelta(seconds=percentile(values, 0.5))
+        p90 = timedelta(seconds=percentile(values, 0.9))
+    return DecisionTime(label, decided_count, total - decided_count, median, p90)
+
+
+@dataclass(frozen=True)
+class _Aggregates:
+    """The numbers of a period, without labels (what the cache keeps)."""
+
+    submissions_by_month: dict[tuple[int, int], int]
+    supports_by_month: dict[tuple[int, int], int]
+    by_district: dict[int | None, tuple[int, int]]  # district id → (submissions, supports)
+    by_theme: dict[int, tuple[int, int]]
+    initiative_statuses: dict[Status, int]
+    proposal_statuses: dict[Status, int]
+    initiative_times: DecisionTime
+    proposal_times: DecisionTime
+
+
+def _grouped(column: Any, period: Period) -> dict[Any, tuple[int, int]]:
+    rows = db.session.execute(
+        sa.select(
+            column, sa.func.count(), sa.func.coalesce(sa.func.sum(Initiative.support_count), 0)
+        )
+        .where(_in(Initiative.first_submitted_at, period))
+        .group_by(column)
+    ).all()
+    return {key: (int(count), int(supports)) for key, count, supports in rows}
+
+
+def _statuses(model: Any, period: Period) -> dict[Status, int]:
+    rows = db.session.execute(
+        sa.select(model.status, sa.func.count())
+        .where(_in(model.first_submitted_at, period))
+        .group_by(model.status)
+    ).all()
+    return {Status(status): int(count) for status, count in rows}
+
+
+def _aggregate(period: Period) -> _Aggregates:
+    return _Aggregates(
+        submissions_by_month=_per_month(Initiative.first_submitted_at, period),
+        supports_by_month=_per_month(Support.created_at, period),
+        by_district=_grouped(Initiative.district_id, period),
+        by_theme=_grouped(Initiative.theme_id, period),
+        initiative_statuses=_statuses(Initiative, period),
+        proposal_statuses=_statuses(Activity, period),
+        initiative_times=_decision_time(str(Initiative.moderation_label), Initiative, period),
+        proposal_times=_decision_time(str(Activity.moderation_label), Activity, period),
     )
+
+
+# (database URL, start, end) → (monotonic expiry, aggregates). Per process; small.
+_CACHE: dict[tuple[str, date, date], tuple[float, _Aggregates]] = {}
+_CACHE_MAX = 64
+
+
+def _cached_aggregate(period: Period) -> _Aggregates:
+    default = 0 if current_app.testing else 60
+    seconds = float(current_app.config.get("STATISTICS_CACHE_SECONDS", default))
+    if seconds <= 0:
+        return _aggregate(period)
+    key = (str(db.engine.url), period.start, period.end)
+    now = time.monotonic()
+    found = _CACHE.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    value = _aggregate(period)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[key] = (now + seconds, value)
+    return value
+
+
+def _relabelled(times: DecisionTime, label: str) -> DecisionTime:
+    return DecisionTime(label, times.decided, times.waiting, times.median, times.p90)
 
 
 def month_label(year: int, month: int) -> str:
@@ -126,71 +248,41 @@ def month_label(year: int, month: int) -> str:
 
 
 def build(period: Period, lang: str) -> Statistics:
-    initiatives = db.session.execute(
-        sa.select(
-            Initiative.first_submitted_at,
-            Initiative.first_decision_at,
-            Initiative.status,
-            Initiative.district_id,
-            Initiative.theme_id,
-            Initiative.support_count,
-        ).where(_in(Initiative.first_submitted_at, period))
-    ).all()
-    support_times = db.session.scalars(
-        sa.select(Support.created_at).where(_in(Support.created_at, period))
-    ).all()
-    proposals = db.session.execute(
-        sa.select(Activity.first_submitted_at, Activity.first_decision_at, Activity.status).where(
-            _in(Activity.first_submitted_at, period)
-        )
-    ).all()
-
-    submissions_by_month = Counter(helsinki_month(row.first_submitted_at) for row in initiatives)
-    supports_by_month = Counter(helsinki_month(moment) for moment in support_times)
+    """The statistics page of a period, labelled in `lang` (the numbers may be up to
+    STATISTICS_CACHE_SECONDS old; the activities' fill rates are always read fresh)."""
+    numbers = _cached_aggregate(period)
+    # The labels and the decision-time names follow the page's language, not the cache's.
     months = [
         MonthRow(
             year,
             month,
             month_label(year, month),
-            submissions_by_month[(year, month)],
-            supports_by_month[(year, month)],
+            numbers.submissions_by_month.get((year, month), 0),
+            numbers.supports_by_month.get((year, month), 0),
         )
         for year, month in period.months()
     ]
-
-    def grouped(key: str) -> tuple[Counter[int | None], Counter[int | None]]:
-        counts: Counter[int | None] = Counter()
-        supports: Counter[int | None] = Counter()
-        for row in initiatives:
-            counts[getattr(row, key)] += 1
-            supports[getattr(row, key)] += row.support_count
-        return counts, supports
-
-    district_counts, district_supports = grouped("district_id")
     districts = [
-        CountRow(d.name(lang), district_counts[d.id], district_supports[d.id])
-        for d in list_districts()
+        CountRow(d.name(lang), *numbers.by_district.get(d.id, (0, 0))) for d in list_districts()
     ]
-    districts.append(CountRow(_("Whole city"), district_counts[None], district_supports[None]))
-
-    theme_counts, theme_supports = grouped("theme_id")
+    districts.append(CountRow(_("Whole city"), *numbers.by_district.get(None, (0, 0))))
     themes = [
-        CountRow(theme.name(lang).text, theme_counts[theme.id], theme_supports[theme.id])
+        CountRow(theme.name(lang).text, *numbers.by_theme.get(theme.id, (0, 0)))
         for theme in db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.id))
-        if theme.is_active or theme_counts[theme.id]
+        if theme.is_active or theme.id in numbers.by_theme
     ]
-
-    initiative_statuses = Counter(row.status for row in initiatives)
-    proposal_statuses = Counter(row.status for row in proposals)
     statuses = [
-        StatusRow(status, initiative_statuses[status], proposal_statuses[status])
+        StatusRow(
+            status,
+            numbers.initiative_statuses.get(status, 0),
+            numbers.proposal_statuses.get(status, 0),
+        )
         for status in Status
         if status != Status.DRAFT
     ]
-
     decision_times = [
-        _decision_time(str(Initiative.moderation_label), initiatives),
-        _decision_time(str(Activity.moderation_label), proposals),
+        _relabelled(numbers.initiative_times, str(Initiative.moderation_label)),
+        _relabelled(numbers.proposal_times, str(Activity.moderation_label)),
     ]
 
     taken = (
@@ -229,6 +321,6 @@ def build(period: Period, lang: str) -> Statistics:
         statuses=statuses,
         decision_times=decision_times,
         activities=activities,
-        total_submissions=len(initiatives),
-        total_supports=len(support_times),
+        total_submissions=sum(numbers.submissions_by_month.values()),
+        total_supports=sum(numbers.supports_by_month.values()),
     )

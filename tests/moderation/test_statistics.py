@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from participate.extensions import db
 from participate.initiatives.models import Initiative, Support
@@ -212,3 +213,21 @@ def test_bad_periods(app, client, login_as, args, field, page):
     assert soup.select_one("#error-summary")
     if page == "council-report":
         assert client.get(f"/en/moderation/council-report.csv{args}").status_code == 400
+
+
+def test_numbers_are_cached_briefly(app, count_queries, monkeypatch):
+    monkeypatch.setattr(statistics, "_CACHE", {})
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 60)
+    period = Period(date(2026, 6, 1), date(2026, 7, 31))
+    _initiative(app, at(2026, 6, 10, 9))
+    with app.test_request_context("/fi/"), count_queries() as first:
+        assert statistics.build(period, "fi").total_submissions == 1
+    _initiative(app, at(2026, 6, 11, 9))
+    with app.test_request_context("/sv/"), force_locale("sv"), count_queries() as second:
+        stats = statistics.build(period, "sv")
+    assert stats.total_submissions == 1  # still the cached numbers
+    assert stats.months[0].label == "juni 2026"  # labelled in the page's language
+    assert len(second) < len(first)
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 0)
+    with app.test_request_context("/fi/"):
+        assert statistics.build(period, "fi").total_submissions == 2
