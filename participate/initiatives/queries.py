@@ -225,15 +225,71 @@ def list_public_keyset(
     )
 
 
-def list_public_with_point(filters: Filters, *, limit: int = 1000) -> list[Initiative]:
-    """Public initiatives with a point, for the map (and its text list)."""
-    query = (
-        public_select(filters)
-        .where(Initiative.lat.is_not(None), Initiative.lon.is_not(None))
-        .options(*LIST_OPTIONS)
-        .limit(limit)
+# The most points one GeoJSON answer carries; past it the map asks again for its viewport.
+MAP_POINTS_MAX = 500
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A viewport: west, south, east, north in WGS 84 degrees."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def parse_bbox(raw: str) -> BBox | None:
+    """`west,south,east,north` (decimal degrees, west < east, south < north); None if not."""
+    parts = raw.split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        return None
+    finite = all(-180 <= v <= 180 for v in (west, east)) and all(
+        -90 <= v <= 90 for v in (south, north)
     )
-    return list(db.session.scalars(query))
+    if not finite or west >= east or south >= north:
+        return None
+    return BBox(west, south, east, north)
+
+
+def with_point(filters: Filters, bbox: BBox | None = None) -> sa.Select[Initiative]:
+    """Public initiatives with a point (inside `bbox` if given), newest first."""
+    query = public_select(filters).where(Initiative.lat.is_not(None), Initiative.lon.is_not(None))
+    if bbox is not None:
+        query = query.where(
+            Initiative.lon.between(bbox.west, bbox.east),
+            Initiative.lat.between(bbox.south, bbox.north),
+        )
+    return query
+
+
+def list_points(
+    filters: Filters, bbox: BBox | None = None, *, limit: int | None = None
+) -> tuple[list[Any], bool]:
+    """(rows of id, title, language, lat, lon, status; whether more matched), newest first:
+    plain columns, no ORM objects, for the map's GeoJSON."""
+    query = with_point(filters, bbox).with_only_columns(
+        Initiative.id,
+        Initiative.title,
+        Initiative.language,
+        Initiative.lat,
+        Initiative.lon,
+        Initiative.status,
+    )
+    limit = limit or MAP_POINTS_MAX
+    rows = list(db.session.execute(query.limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def list_public_with_point(filters: Filters, *, page: int = 1) -> BoundedPagination:
+    """One page of the map's text list: public initiatives with a point, newest first."""
+    return bounded_paginate(
+        with_point(filters).options(*LIST_OPTIONS), page=page, per_page=PER_PAGE
+    )
 
 
 def list_recent_public(*, limit: int = 50) -> list[Initiative]:

@@ -149,28 +149,51 @@ def index() -> str:
 
 @bp.route("/map")
 def map_view() -> str:
+    """The map page: the map loads its points from map.geojson; the text list beside it has
+    the same initiatives, 20 a page (issue #11: no points inlined in the HTML)."""
     filters = queries.parse_filters(request.args)
-    initiatives = queries.list_public_with_point(filters)
-    points = [
-        {
-            "id": i.id,
-            "title": i.title,
-            "lang": i.language,
-            "lat": i.lat,
-            "lon": i.lon,
-            "url": url_for(".detail", initiative_id=i.id),
-            "status": i.status.label,
-        }
-        for i in initiatives
-    ]
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = queries.list_public_with_point(filters, page=max(page, 1))
     return render_template(
         "initiatives/map.html",
-        initiatives=initiatives,
-        points=points,
+        pagination=pagination,
         filters=filters,
         form=_filter_form(filters),
         map_settings=_map_settings(),
+        points_url=url_for(".map_points", **filters.as_args()),
     )
+
+
+@bp.route("/map.geojson")
+def map_points() -> BaseResponse:
+    """GeoJSON FeatureCollection of public initiatives with a point, newest first, at most
+    queries.MAP_POINTS_MAX; `bbox=west,south,east,north` narrows it to a viewport. The
+    collection's `truncated` says whether more matched (the map then asks per viewport).
+    Labels and links are in the URL's language."""
+    filters = queries.parse_filters(request.args)
+    raw_bbox = request.args.get("bbox", "")
+    bbox = queries.parse_bbox(raw_bbox) if raw_bbox else None
+    if raw_bbox and bbox is None:
+        abort(400)
+    rows, truncated = queries.list_points(filters, bbox)
+    features = [
+        {
+            "type": "Feature",
+            "id": row.id,
+            # GeoJSON (RFC 7946) positions are longitude first.
+            "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+            "properties": {
+                "title": row.title,
+                "lang": row.language,
+                "url": url_for(".detail", initiative_id=row.id),
+                "status": Status(row.status).label,
+            },
+        }
+        for row in rows
+    ]
+    response = jsonify(type="FeatureCollection", features=features, truncated=truncated)
+    response.mimetype = "application/geo+json"
+    return response
 
 
 @bp.route("/<int:initiative_id>")

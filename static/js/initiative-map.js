@@ -1,7 +1,7 @@
 /* Initiative maps, wired from data attributes (the CSP allows no inline handlers):
  *   [data-map="picker"]  the form's point picker: click to mark, fills lat/lon and the district
  *   [data-map="point"]   one initiative's place
- *   [data-map="many"]    every initiative with a place; points in script#initiative-points
+ *   [data-map="many"]    initiatives with a place, from the GeoJSON at data-points-url
  * Everything works without this script: the form has lat/lon fields and a district select,
  * and the map page has the same initiatives as a list.
  */
@@ -101,25 +101,56 @@
   }
 
   function many(el) {
-    var data = document.getElementById("initiative-points");
-    var points = data ? JSON.parse(data.textContent) : [];
+    // Points come from map.geojson (newest first, at most a few hundred per answer). When
+    // the answer says more matched, the map asks again for what is in view after each move.
     var map = baseMap(el, ESPOO, 10);
-    var bounds = [];
-    points.forEach(function (p) {
-      var link = document.createElement("a");
-      link.href = p.url;
-      link.textContent = p.title;
-      link.lang = p.lang;
-      var popup = document.createElement("div");
-      popup.appendChild(link);
-      var state = document.createElement("p");
-      state.textContent = p.status;
-      popup.appendChild(state);
-      L.marker([p.lat, p.lon], { alt: p.title, title: p.title, keyboard: false }).bindPopup(popup).addTo(map);
-      bounds.push([p.lat, p.lon]);
+    var layer = L.layerGroup().addTo(map);
+    var first = true;
+    var truncated = false;
+
+    function show(collection) {
+      layer.clearLayers();
+      var bounds = [];
+      collection.features.forEach(function (f) {
+        var p = f.properties;
+        var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = p.title;
+        link.lang = p.lang;
+        var popup = document.createElement("div");
+        popup.appendChild(link);
+        var state = document.createElement("p");
+        state.textContent = p.status;
+        popup.appendChild(state);
+        L.marker(latlng, { alt: p.title, title: p.title, keyboard: false }).bindPopup(popup).addTo(layer);
+        bounds.push(latlng);
+      });
+      if (first) {
+        first = false;
+        if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 }); }
+        else if (bounds.length === 1) { map.setView(bounds[0], 14); }
+      }
+    }
+
+    function load(bbox) {
+      var url = el.dataset.pointsUrl;
+      if (bbox) { url += (url.indexOf("?") < 0 ? "?" : "&") + "bbox=" + encodeURIComponent(bbox); }
+      fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (collection) {
+          if (!bbox) { truncated = collection.truncated; }
+          show(collection);
+        })
+        .catch(function () { /* the list below the map has the same initiatives */ });
+    }
+
+    map.on("moveend", function () {
+      if (!truncated || first) { return; }
+      var b = map.getBounds();
+      load([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(","));
     });
-    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 }); }
-    else if (bounds.length === 1) { map.setView(bounds[0], 14); }
+    load(null);
   }
 
   var kinds = { picker: picker, point: point, many: many };

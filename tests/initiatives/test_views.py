@@ -53,7 +53,37 @@ def test_list_detail_and_map_in_every_language(app, client, lang):
 
     soup = pages.get(client, f"/{lang}/initiatives/map")
     assert len(soup.select(".map-list li")) == 1
-    assert soup.select_one("script#initiative-points")["type"] == "application/json"
+    assert soup.select_one("script#initiative-points") is None  # no points inlined
+    points_url = soup.select_one("#initiatives-map")["data-points-url"]
+    assert points_url == f"/{lang}/initiatives/map.geojson"
+    response = client.get(points_url)
+    assert response.mimetype == "application/geo+json"
+    collection = response.get_json()
+    assert collection["type"] == "FeatureCollection"
+    assert collection["truncated"] is False
+    (feature,) = collection["features"]
+    assert feature["id"] == initiative.id
+    assert feature["geometry"] == {"type": "Point", "coordinates": [24.8058, 60.1756]}
+    assert feature["properties"]["url"] == f"/{lang}/initiatives/{initiative.id}"
+    assert feature["properties"]["lang"] == "sv"
+
+
+def test_map_points_are_bounded_and_follow_the_viewport(app, client, monkeypatch):
+    monkeypatch.setattr("participate.initiatives.queries.MAP_POINTS_MAX", 2)
+    with app.app_context():
+        theme = factories.create_theme()
+        east = [factories.create_initiative(theme=theme, lat=60.2, lon=24.9).id for _ in range(2)]
+        west = factories.create_initiative(theme=theme, lat=60.2, lon=24.5).id
+    collection = client.get("/fi/initiatives/map.geojson").get_json()
+    assert len(collection["features"]) == 2
+    assert collection["truncated"] is True
+    inside = client.get("/fi/initiatives/map.geojson?bbox=24.4,60.1,24.6,60.3").get_json()
+    assert [f["id"] for f in inside["features"]] == [west]
+    assert inside["truncated"] is False
+    filtered = client.get(f"/fi/initiatives/map.geojson?theme={theme.slug}&bbox=24.8,60,25,60.4")
+    assert sorted(f["id"] for f in filtered.get_json()["features"]) == sorted(east)
+    for bad in ("1,2,3", "a,b,c,d", "25,60,24,61", "24,61,25,60", "24,-91,25,60"):
+        assert client.get(f"/fi/initiatives/map.geojson?bbox={bad}").status_code == 400, bad
 
 
 def test_detail_shows_answer_history_and_link_text(app, client):
