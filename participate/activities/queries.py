@@ -231,3 +231,25 @@ def count_waiting_for_moderation() -> int:
         )
         or 0
     )
+
+
+CALENDAR_LIMIT = 500
+
+
+def list_for_calendar(
+    district: str | None = None, *, now: datetime | None = None, limit: int = CALENDAR_LIMIT
+) -> list[Activity]:
+    """Published activities that have not ended, soonest first, for the subscribable
+    calendar: cancelled ones stay in it (as STATUS:CANCELLED) so calendars learn of it.
+    One query (the district is loaded with selectin); at most `limit`."""
+    query = (
+        sa.select(Activity)
+        .where(Activity.status == Status.PUBLISHED, Activity.ends_at > (now or utcnow()))
+        .order_by(Activity.starts_at, Activity.id)
+        .limit(limit)
+    )
+    if district:
+        query = query.join(District, District.id == Activity.district_id).where(
+            District.slug == district
+        )
+    return list(db.session.scalars(query))

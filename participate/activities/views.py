@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.activities import maps, queries, services
-from participate.activities.calendar import activity_calendar
+from participate.activities.calendar import activities_calendar, activity_calendar
 from participate.activities.forms import (
     ActivityForm,
     CancelActivityForm,
@@ -41,6 +41,7 @@ from participate.activities.forms import (
 from participate.activities.lifecycle import SignupWindow
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.activities.services import SPOKEN_LANGUAGES
+from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
 from participate.db import utcnow
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
@@ -299,6 +300,32 @@ def resend_link(activity_id: int) -> Any:
     return redirect(url_for(".detail", activity_id=activity_id))
 
 
+@bp.route("/activities/calendar.ics")
+def calendar_feed() -> Response:
+    """All upcoming activities, or one major district's (`?district=<slug>`), as a calendar
+    to subscribe to; an unknown district is a 404."""
+    slug = request.args.get("district") or None
+    lang = current_lang()
+    district = next((d for d in list_districts() if d.slug == slug), None) if slug else None
+    if slug and district is None:
+        abort(404)
+    name = (
+        _("Activities in %(district)s", district=district.name(lang))
+        if district
+        else _("Neighbourhood activities in Espoo")
+    )
+    body = activities_calendar(
+        queries.list_for_calendar(slug),
+        lang=lang,
+        name=name,
+        url_of=lambda activity: external_url(".detail", activity_id=activity.id),
+        host=origin_host(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="activities.ics"'
+    return conditional(response, max_age=LIST_MAX_AGE)
+
+
 @bp.route("/activities/<int:activity_id>.ics")
 def calendar(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
@@ -307,13 +334,14 @@ def calendar(activity_id: int) -> Response:
     lang = current_lang()
     url = external_url(".detail", activity_id=activity.id)
     body = activity_calendar(activity, lang=lang, url=url, host=origin_host())
-    return Response(
+    response = Response(
         body,
         mimetype="text/calendar",
         headers={
             "Content-Disposition": f'attachment; filename="activity-{activity.id}.ics"',
         },
     )
+    return conditional(response, max_age=ITEM_MAX_AGE, last_modified=activity.updated_at)
 
 
 # -- proposing and editing -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from flask import Response, jsonify
 
 from participate.api import bp
 from participate.api.paging import MAX_PAGE, MAX_PER_PAGE
+from participate.caching import REFERENCE_MAX_AGE, conditional
 from participate.urls import external_url
 
 API_VERSION = "1.0.0"
@@ -497,4 +498,4 @@ def document(server_url: str) -> dict[str, Any]:
 @bp.route("/openapi.json")
 def openapi() -> Response:
     server = external_url("api.openapi").removesuffix("/openapi.json")
-    return jsonify(document(server))
+    return conditional(jsonify(document(server)), max_age=REFERENCE_MAX_AGE)

@@ -17,6 +17,7 @@ from participate.api import bp
 from participate.api.errors import ApiError
 from participate.api.paging import MAX_PER_PAGE, paged, parse_paging
 from participate.api.shapes import district_object, localised
+from participate.caching import REFERENCE_MAX_AGE, conditional
 from participate.councillors import queries
 from participate.councillors.models import Councillor, Party
 from participate.councillors.queries import parse_point
@@ -68,7 +69,7 @@ def districts() -> Response:
     ]
     response = jsonify({"type": "FeatureCollection", "features": features})
     response.mimetype = "application/geo+json"
-    return response
+    return conditional(response, max_age=REFERENCE_MAX_AGE)
 
 
 @bp.route("/councillors")

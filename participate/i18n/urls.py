@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, request, url_for
 from werkzeug.routing import BuildError
 
-from participate.i18n.locale import LANG_COOKIE, LANG_NAMES, LANGS, is_supported
+from participate.i18n.locale import DEFAULT_LANG, LANG_COOKIE, LANG_NAMES, LANGS, is_supported
 from participate.urls import external_path
 
 LANG_PREFIX = "/<any(fi,sv,en):lang_code>"
@@ -64,8 +64,19 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def remember_language(response: Response) -> Response:
         # The language of the last page read is the person's choice: `/` goes back to it.
+        # Only a page that differs from what `/` would choose anyway sets the cookie, so an
+        # anonymous visitor reading in their browser's language gets no cookie and shared
+        # caches can keep the page; feeds and calendar files never set it.
         lang = g.get("lang_code")
-        if lang and request.cookies.get(LANG_COOKIE) != lang and response.status_code < 400:
+        current = request.cookies.get(LANG_COOKIE) or (
+            request.accept_languages.best_match(LANGS) or DEFAULT_LANG
+        )
+        if (
+            lang
+            and lang != current
+            and response.status_code < 400
+            and response.mimetype == "text/html"
+        ):
             response.set_cookie(
                 LANG_COOKIE,
                 lang,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -19,7 +19,6 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 
 from participate.api.shapes import district_object, localised, timestamp
-from participate.db import utcnow
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
 from participate.initiatives.text import excerpt
@@ -96,15 +95,34 @@ def support_summary(initiative: Initiative) -> str:
     )
 
 
+EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
+TAG_DATE = "2026"  # RFC 4151: a date on which the city held the host name of BASE_URL
+
+
+def tag_uri(host: str, specific: str) -> str:
+    """A `tag:` URI (RFC 4151) such as ``tag:osallistu.espoo.fi,2026:initiative/12``.
+
+    Atom ids must never change (RFC 4287 §4.2.6): unlike a page URL, this one is the same
+    in the three language feeds and does not depend on the language prefix or the request.
+    """
+    return f"tag:{host},{TAG_DATE}:{specific}"
+
+
 def atom_feed(
     initiatives: Iterable[Initiative],
     *,
     lang: str,
+    host: str,
     feed_url: str,
     page_url: str,
     entry_url: Any,
 ) -> bytes:
-    """A valid Atom 1.0 document (RFC 4287); `entry_url(initiative)` gives each entry's link."""
+    """A valid Atom 1.0 document (RFC 4287); `entry_url(initiative)` gives each entry's link.
+
+    `host` is the host name of BASE_URL, the authority of the `tag:` ids: an entry's id is
+    `tag:<host>,2026:initiative/<id>` in every language, so a reader that follows two
+    language feeds shows an initiative once.
+    """
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -115,11 +133,13 @@ def atom_feed(
 
     items = list(initiatives)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
-    sub(feed, "id", feed_url)
+    sub(feed, "id", tag_uri(host, f"initiatives/feed/{lang}"))
     title_parts = (_("Initiatives"), _("Participate"), _("City of Espoo"))
     sub(feed, "title", " \u2013 ".join(title_parts))  # the same as the pages' <title>
     sub(feed, "subtitle", _("Initiatives published by residents of Espoo"))
-    updated = max((i.status_changed_at for i in items), default=None) or utcnow()
+    # The newest entry's time; an empty feed has a fixed one, so that the same data always
+    # gives the same bytes (and ETag) and a reader's If-None-Match gets its 304.
+    updated = max((i.status_changed_at for i in items), default=EMPTY_FEED_UPDATED)
     sub(feed, "updated", updated.isoformat())
     sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     sub(feed, "link", rel="alternate", type="text/html", href=page_url)
@@ -128,7 +148,7 @@ def atom_feed(
     for initiative in items:
         url = entry_url(initiative)
         entry = sub(feed, "entry")
-        sub(entry, "id", url)
+        sub(entry, "id", tag_uri(host, f"initiative/{initiative.id}"))
         sub(entry, "title", initiative.title, **{XML_LANG: initiative.language})
         sub(entry, "updated", initiative.status_changed_at.isoformat())
         if initiative.published_at:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.identity import get_identity
+from participate.caching import LIST_MAX_AGE, conditional
 from participate.districts.queries import district_at, list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
@@ -39,7 +40,7 @@ from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
 from participate.initiatives.text import excerpt, format_body
 from participate.inputs import page_number
-from participate.urls import external_url
+from participate.urls import external_url, origin_host
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
@@ -411,13 +412,13 @@ def feed() -> Response:
     body = opendata.atom_feed(
         queries.list_recent_public(),
         lang=current_lang(),
+        host=origin_host(),
         feed_url=external_url(".feed"),
         page_url=external_url(".index"),
         entry_url=_entry_url,
     )
-    return Response(
-        body, mimetype="application/atom+xml", content_type="application/atom+xml; charset=utf-8"
-    )
+    response = Response(body, content_type="application/atom+xml; charset=utf-8")
+    return conditional(response, max_age=LIST_MAX_AGE)
 
 
 @bp.route("/export.csv")

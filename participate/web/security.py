@@ -6,6 +6,32 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g
+from flask_cors import CORS
+
+# Open data that a browser app on another site may read: anonymous GETs only. Nothing that
+# needs a session matches (no credentials are ever allowed), so CORS cannot leak a person's
+# data; the patterns are anchored so `participants.csv` and every form stay same-origin.
+CORS_RESOURCES = {
+    r"^/api/v1/.*": {},
+    r"^/(fi|sv|en)/initiatives/feed\.atom$": {},
+    r"^/(fi|sv|en)/activities/(\d+|calendar)\.ics$": {},
+}
+
+
+def init_cors(app: Flask) -> None:
+    """`Access-Control-Allow-Origin: *` on the open data; preflights may send validators."""
+    CORS(
+        app,
+        resources=CORS_RESOURCES,
+        origins="*",
+        send_wildcard=True,
+        supports_credentials=False,
+        methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept-Language", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Retry-After"],
+        max_age=86_400,
+        vary_header=False,
+    )
 
 
 def csp_nonce() -> str:
@@ -22,6 +48,7 @@ def init_app(app: Flask) -> None:
     tile_origin = tile_origin.replace("{s}.", "*.")
 
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    init_cors(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -58,4 +58,5 @@ def open_data() -> str:
         api_base=external_url("api.openapi").removesuffix("/openapi.json"),
         feeds={lang: external_url("initiatives.feed", lang_code=lang) for lang in LANGS},
         export_url=external_url("initiatives.export_csv"),
+        calendar_url=external_url("activities.calendar_feed"),
     )

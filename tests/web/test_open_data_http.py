@@ -1,0 +1,162 @@
+"""Conditional requests, caching headers and CORS on the open data (API, feeds, calendars,
+GeoJSON); no cookie on anonymous pages read in the browser's language."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+
+from tests import factories
+
+ORIGIN = {"Origin": "https://example.org"}
+
+
+@pytest.fixture
+def activity(app):
+    with app.app_context():
+        return factories.create_activity()
+
+
+def _urls(activity_id):
+    return [
+        ("/api/v1/activities", 60),
+        (f"/api/v1/activities/{activity_id}", 60),
+        ("/api/v1/councillors?district=suur-tapiola", 60),
+        ("/api/v1/districts", 86400),
+        ("/api/v1/openapi.json", 86400),
+        ("/fi/initiatives/feed.atom", 60),
+        (f"/sv/activities/{activity_id}.ics", 300),
+        ("/en/activities/calendar.ics", 60),
+        ("/fi/activities/calendar.ics?district=suur-tapiola", 60),
+    ]
+
+
+def test_etag_304_and_cache_control(client, activity):
+    for url, max_age in _urls(activity.id):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        etag = first.headers["ETag"]
+        assert not etag.startswith("W/"), url  # strong
+        assert first.headers["Cache-Control"] == f"public, max-age={max_age}", url
+        assert client.get(url).headers["ETag"] == etag, url  # same data, same bytes
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again.data == b""
+        changed = client.get(url, headers={"If-None-Match": '"something-else"'})
+        assert changed.status_code == 200, url
+
+
+def test_etag_changes_when_the_data_changes(app, client, activity):
+    from participate.activities.models import Activity
+    from participate.extensions import db
+
+    url = f"/fi/activities/{activity.id}.ics"
+    etag = client.get(url).headers["ETag"]
+    with app.app_context():
+        db.session.get(Activity, activity.id).place = "Sello"
+        db.session.commit()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Last-Modified" in response.headers
+
+
+def test_errors_are_not_cached_as_200(client):
+    response = client.get("/api/v1/activities?per_page=0")
+    assert response.status_code == 400
+    assert "ETag" not in response.headers
+
+
+def test_cors_on_open_data_only(client, activity):
+    for url, _ in _urls(activity.id):
+        response = client.get(url, headers=ORIGIN)
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+        assert "Access-Control-Allow-Credentials" not in response.headers
+        assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+    for url in (
+        "/fi/",
+        "/fi/account/login",
+        "/fi/initiatives/export.csv",
+        f"/fi/activities/{activity.id}",
+        f"/fi/activities/{activity.id}/participants.csv",
+        "/fi/account/my-data/download",
+    ):
+        assert "Access-Control-Allow-Origin" not in client.get(url, headers=ORIGIN).headers, url
+
+
+def test_cors_preflight_allows_revalidation(client):
+    response = client.options(
+        "/api/v1/activities",
+        headers={
+            **ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "if-none-match" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "POST" not in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_no_cookie_for_anonymous_pages_in_the_browsers_language(client):
+    for url in ("/fi/", "/fi/initiatives/", "/fi/activities/", "/fi/open-data", "/fi/privacy"):
+        response = client.get(url, headers={"Accept-Language": "fi-FI,fi;q=0.9"})
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, url
+    feed = client.get("/sv/initiatives/feed.atom", headers={"Accept-Language": "fi"})
+    assert "Set-Cookie" not in feed.headers
+    # Reading in another language than the browser's is a choice, and is remembered.
+    chosen = client.get("/sv/", headers={"Accept-Language": "fi"})
+    assert "lang=sv" in chosen.headers["Set-Cookie"]
+
+
+def test_subscribable_calendar_lists_upcoming_activities(app, client):
+    from datetime import timedelta
+
+    with app.app_context():
+        tapiola = factories.create_activity()
+        leppavaara = factories.create_activity(district="suur-leppavaara")
+        cancelled = factories.create_activity(is_cancelled=True)
+        factories.create_activity(starts_in=timedelta(days=-5))  # over
+        factories.create_activity(status="submitted")  # not public
+    everything = Calendar.from_ical(client.get("/sv/activities/calendar.ics").data)
+    events = {str(e["uid"]): e for e in everything.walk("VEVENT")}
+    assert set(events) == {
+        f"activity-{a.id}@participate.test" for a in (tapiola, leppavaara, cancelled)
+    }
+    assert str(events[f"activity-{cancelled.id}@participate.test"]["status"]) == "CANCELLED"
+    assert str(everything["x-wr-calname"])
+    district = Calendar.from_ical(
+        client.get("/fi/activities/calendar.ics?district=suur-leppavaara").data
+    )
+    assert [str(e["uid"]) for e in district.walk("VEVENT")] == [
+        f"activity-{leppavaara.id}@participate.test"
+    ]
+    assert "Suur-Leppävaara" in str(district["x-wr-calname"])
+    assert client.get("/fi/activities/calendar.ics?district=atlantis").status_code == 404
+
+
+def test_empty_calendar_is_still_valid(client):
+    body = client.get("/fi/activities/calendar.ics").data
+    calendar = Calendar.from_ical(body)
+    assert calendar.walk("VEVENT") == []
+    assert calendar.walk("VTIMEZONE")
+
+
+def test_atom_ids_are_tag_uris_shared_by_the_three_languages(app, client):
+    import xml.etree.ElementTree as ET
+
+    with app.app_context():
+        initiative = factories.create_initiative()
+    ids = {}
+    for lang, host in (("fi", "localhost"), ("sv", "evil.example"), ("en", "localhost")):
+        feed = ET.fromstring(  # noqa: S314 (our own response)
+            client.get(f"/{lang}/initiatives/feed.atom", headers={"Host": host}).data
+        )
+        ids[lang] = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}id")][1:]
+    assert (
+        ids["fi"]
+        == ids["sv"]
+        == ids["en"]
+        == [f"tag:participate.test,2026:initiative/{initiative.id}"]
+    )
