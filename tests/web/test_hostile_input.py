@@ -246,7 +246,9 @@ def test_api_500_is_json(app, client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
+    # Numbered pages and keyset pages (the default) both fail.
     monkeypatch.setattr(queries, "list_public", broken)
+    monkeypatch.setattr(queries, "list_public_keyset", broken)
     app.config["RENDER_500_IN_TESTS"] = True
     try:
         response = client.get("/api/v1/initiatives")
