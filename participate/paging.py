@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from flask import abort
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import orm as sa_orm
 
@@ -79,6 +80,13 @@ class BoundedPagination(SelectPagination):
         found = int(db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0)
         self.is_capped = found > self.max_rows
         return min(found, self.max_rows)
+
+
+def abort_past_the_end(page: int, pages: int) -> None:
+    """A page number past the last page is a page that does not exist: 404, as on any site
+    (not "26 found" over an empty list). Page 1 of an empty list exists."""
+    if page > max(pages, 1):
+        abort(404)
 
 
 def bounded_paginate(

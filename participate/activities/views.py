@@ -49,6 +49,7 @@ from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
 from participate.inputs import page_number
+from participate.paging import abort_past_the_end
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
@@ -154,6 +155,8 @@ def _list_page(archive: bool) -> tuple[str, int]:
         )
     page = page_number(request.args)
     result = queries.list_activities(filters, page=page)
+    if not result.is_capped:  # a capped list says "narrow it" on its further pages
+        abort_past_the_end(page, result.pages)
     activity_map = maps.activities_map(result.rows, lang=current_lang()) if not archive else None
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(

@@ -65,6 +65,14 @@ class Party(Base):
         # English texts in Finland use the Finnish abbreviations (Kok., Vihr., SDP).
         return self.abbr_sv if lang == "sv" else self.abbr_fi
 
+    def label(self, lang: str) -> str:
+        """The name with the abbreviation once: "Vihreä liitto (Vihr.)", and a name that
+        already carries its short form stays as it is: "Kansallinen Kokoomus (Kokoomus)"."""
+        name, abbr = self.name(lang), self.abbr(lang)
+        if not abbr or "(" in name or abbr.rstrip(".").casefold() == name.casefold():
+            return name
+        return f"{name} ({abbr})"
+
     def __repr__(self) -> str:
         return f"<Party {self.code}>"
 

@@ -40,6 +40,7 @@ from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
 from participate.initiatives.text import excerpt, format_body
 from participate.inputs import page_number
+from participate.paging import abort_past_the_end
 from participate.urls import external_url, origin_host
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
@@ -139,6 +140,8 @@ def index() -> str:
     filters = queries.parse_filters(request.args)
     page = page_number(request.args)
     pagination = queries.list_public(filters, page=max(page, 1))
+    if not pagination.is_capped:  # a capped list says "narrow it" on its further pages
+        abort_past_the_end(pagination.page, pagination.pages)
     return render_template(
         "initiatives/index.html",
         pagination=pagination,

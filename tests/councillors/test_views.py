@@ -315,3 +315,21 @@ def test_page_queries_do_not_grow_with_the_council(app, client, count_queries):
             )
     assert queries_for_page() == few
     assert few <= 12
+
+
+def test_party_name_carries_its_abbreviation_once(app):
+    from participate.councillors.models import Party
+
+    kokoomus = Party(
+        code="KOK",
+        name_fi="Kansallinen Kokoomus (Kokoomus)",
+        name_sv="Samlingspartiet",
+        name_en="National Coalition Party",
+        abbr_fi="Kok.",
+        abbr_sv="Saml.",
+    )
+    assert kokoomus.label("fi") == "Kansallinen Kokoomus (Kokoomus)"
+    assert kokoomus.label("sv") == "Samlingspartiet (Saml.)"
+    assert kokoomus.label("en") == "National Coalition Party (Kok.)"
+    sdp = Party(code="SDP", name_fi="SDP", name_sv="SDP", name_en="SDP", abbr_fi="SDP.", abbr_sv="")
+    assert sdp.label("fi") == sdp.label("sv") == "SDP"

@@ -143,3 +143,18 @@ def visible_text_outside_gettext(source: str) -> list[str]:
 def test_templates_have_no_untranslated_text(template: str) -> None:
     leftovers = visible_text_outside_gettext((ROOT / template).read_text(encoding="utf-8"))
     assert not leftovers, f"text outside {{% trans %}} or _(): {leftovers[:5]}"
+
+
+def test_finnish_venue_accessibility_is_esteettomyys() -> None:
+    """Glossary: a place's physical accessibility is *esteettömyys*; *saavutettavuus* is for
+    digital services (the accessibility statement) only."""
+    catalog = read(ROOT / "translations" / "fi" / "LC_MESSAGES" / "messages.po")
+    wrong = []
+    for message in catalog:
+        paths = {path for path, _line in message.locations}
+        about_places = any("activities" in path or "moderation" in path for path in paths)
+        digital = any("web/" in path for path in paths)
+        text = as_text(message.string) if message.string else ""
+        if about_places and not digital and "saavutettav" in text.lower():
+            wrong.append(as_text(message.id))
+    assert not wrong, wrong

@@ -164,7 +164,7 @@ def test_pagination_links(app, client):
     assert "page=2" in next_link
     soup = pages.get(client, next_link)
     assert len(soup.select(".initiative-card")) == 3
-    pages.get(client, "/en/initiatives/?page=99")  # past the end: an empty page, not an error
+    pages.get(client, "/en/initiatives/?page=99", status=404)  # past the end: not found
 
 
 def test_list_is_bounded_and_says_so(app, client, monkeypatch):
@@ -518,3 +518,12 @@ def test_search_finds_inflected_words_and_survives_operators(app, client):
     assert titles("kirjasto koira") == []
     for hostile in ["%26%20%7C%20!", "':*", "%25_", "a%27b"]:
         pages.get(client, f"/fi/initiatives/?q={hostile}")
+
+
+@pytest.mark.parametrize("path", ["/fi/initiatives/", "/fi/activities/", "/fi/activities/archive"])
+def test_a_page_past_the_end_is_not_found(client, path):
+    """Like any site: page 999 of a short list is a missing page, not "26 found" + "none"."""
+    assert client.get(path).status_code == 200
+    assert client.get(f"{path}?page=1").status_code == 200
+    assert client.get(f"{path}?page=2").status_code == 404
+    assert client.get(f"{path}?page=999").status_code == 404
