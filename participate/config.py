@@ -199,6 +199,17 @@ class Settings:
             )
 
     @property
+    def uses_redis(self) -> bool:
+        return self.ratelimit_storage_uri.startswith(("redis://", "rediss://", "redis+"))
+
+    @property
+    def ratelimit_storage_options(self) -> dict[str, Any]:
+        """Short timeouts, so an unreachable Redis costs a second, not a hung worker."""
+        if self.uses_redis:
+            return {"socket_connect_timeout": 1, "socket_timeout": 1}
+        return {}
+
+    @property
     def trusted_host_list(self) -> list[str] | None:
         """Flask's TRUSTED_HOSTS: the configured list, BASE_URL's host in production, or
         None (any host) in development and tests."""
@@ -248,6 +259,10 @@ class Settings:
             "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
             "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_STORAGE_OPTIONS": self.ratelimit_storage_options,
+            # Redis down: count in this process's memory (Flask-Limiter warns once) instead
+            # of answering 500 to every limited form. Redis up again: it is used again.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_HEADERS_ENABLED": True,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

@@ -5,8 +5,10 @@ Services flush, never commit: the view or CLI command that calls them commits on
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,10 +103,43 @@ def create_user(
     return user
 
 
-def register(registration: Registration) -> User:
-    user = create_user(registration)
-    send_verification(user)
-    return user
+def register(registration: Registration) -> User | None:
+    """Register, or tell the owner of an existing account; the caller answers the same.
+
+    No account enumeration (OWASP ASVS 2.2, GOV.UK Notify's registration): for an address
+    that has an account nothing is created, the same checks and one password hash are spent,
+    and the owner gets an e-mail saying they already have an account, with the links to sign
+    in and to reset the password. Returns the new user, or None in that case. Raises
+    WeakPassword or DomainError(field="language") for either kind of address alike.
+    """
+    email = normalise_email(registration.email)
+    check_strength(registration.password, email=email)
+    existing = get_user_by_email(email)
+    if existing is None:
+        try:
+            user = create_user(registration)
+        except EmailTaken:  # a registration for the same address won the race
+            return None
+        send_verification(user)
+        return user
+    if registration.language not in LANGS:
+        raise DomainError(_l("Choose a language."), field="language")
+    hash_password(registration.password)  # the same cost as creating an account
+    if existing.is_active:
+        send_already_registered(existing)
+    return None
+
+
+def send_already_registered(user: User) -> None:
+    queue_email(
+        to=user.email,
+        language=user.language,
+        subject=_l("You already have an account"),
+        template="accounts/already_registered",
+        user=user,
+        login_link=external_url("accounts.login", lang_code=user.language),
+        reset_link=external_url("accounts.forgot_password", lang_code=user.language),
+    )
 
 
 def send_verification(user: User) -> None:
@@ -133,19 +168,28 @@ def _user_from_token(purpose: str, token: str, max_age: int) -> tuple[User, dict
     return user, payload
 
 
-def verify_email(token: str) -> User:
+def verify_email(token: str) -> tuple[User, bool]:
+    """Mark the address verified; returns (user, whether this link verified it just now)."""
     user, payload = _user_from_token("verify", token, tokens.VERIFY_MAX_AGE)
     if payload.get("email") != user.email:
         raise LinkInvalid(_l("This link is not valid. Check that you copied all of it."))
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-    return user
+    if user.email_verified_at is not None:
+        return user, False
+    user.email_verified_at = utcnow()
+    return user, True
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once per process, with the same cost parameters."""
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def authenticate(email: str, password: str) -> User:
     user = get_user_by_email(email)
-    # Hash even when there is no user, so timing does not tell which addresses exist.
-    stored = user.password_hash if user else hash_password("timing-equaliser")
+    # Exactly one hash computation whatever the address, so the time taken does not tell
+    # which addresses have an account: unknown ones are checked against a dummy hash.
+    stored = user.password_hash if user else _dummy_hash()
     if not verify_password(stored, password) or user is None or not user.is_active:
         raise InvalidCredentials(_l("The e-mail address or password is wrong."))
     user.last_login_at = utcnow()

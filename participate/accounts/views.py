@@ -21,7 +21,7 @@ from participate.accounts.forms import (
     ResetPasswordForm,
 )
 from participate.accounts.identity import get_identity
-from participate.accounts.tokens import RESET_MAX_AGE
+from participate.accounts.tokens import RESET_MAX_AGE, VERIFY_MAX_AGE
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
@@ -63,27 +63,32 @@ def register() -> ResponseReturnValue:
             home_district_id=form.home_district.data,
         )
         try:
-            user = services.register(registration)
+            services.register(registration)
         except DomainError as error:
             show_domain_error(form, error)
         else:
             db.session.commit()
-            login_user(user)
-            flash(
-                _("Your account is ready. We sent you a link to verify your e-mail address."),
-                "success",
+            # The same answer whether or not the address already had an account.
+            return render_template(
+                "accounts/register_sent.html",
+                email=form.email.data,
+                hours=VERIFY_MAX_AGE // 3600,
             )
-            return redirect(url_for("accounts.profile"))
     return render_template("accounts/register.html", form=form)
 
 
 @bp.route("/verify/<token>")
 def verify_email(token: str) -> ResponseReturnValue:
     try:
-        services.verify_email(token)
+        user, just_verified = services.verify_email(token)
     except DomainError as error:
         return render_template("accounts/link_problem.html", message=error.message), 400
     db.session.commit()
+    if just_verified and not current_user.is_authenticated:
+        # The link was mailed right after registration: following it the first time proves
+        # the mailbox and signs the new resident in (registration itself does not, so that
+        # it answers the same for an address that already has an account).
+        login_user(user)
     flash(_("Thank you! Your e-mail address is verified."), "success")
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))

@@ -1,4 +1,4 @@
-"""Front page, accessibility statement, privacy notice, `/` and `/healthz`."""
+"""Front page, accessibility statement, privacy notice, `/`, `/healthz` and `/readyz`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from participate.extensions import db
 from participate.i18n.locale import LANGS, preferred_from_request
 from participate.urls import external_url
+from participate.web.readiness import readiness
 
 bp = Blueprint("web", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
 root_bp = Blueprint("root", __name__)
@@ -27,6 +28,15 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@root_bp.route("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Readiness for the load balancer: 503 naming the failed dependency (readiness.py)."""
+    body, status = readiness()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
 
 
 @root_bp.route("/favicon.ico")

@@ -37,7 +37,9 @@ def link_in(body: str) -> str:
 
 def test_register_verify_login_profile(app, client, outbox):
     response = client.post("/sv/account/register", data={**GOOD, "language": "sv"})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "aino@example.fi" in pages.text(pages.check_page(response.get_data(as_text=True), "sv"))
+    assert client.get("/sv/account/profile").status_code == 302  # not signed in yet
     [message] = outbox(to="aino@example.fi")
     assert message.language == "sv"
     assert message.subject == "Bekräfta din e-postadress"
@@ -49,6 +51,10 @@ def test_register_verify_login_profile(app, client, outbox):
     response = client.get(link_in(message.body_text))
     assert response.status_code == 302
     assert users(app)[0].is_verified
+    assert client.get("/sv/account/profile").status_code == 200  # the first use signs in
+    client.post("/sv/account/logout")
+    client.get(link_in(message.body_text))
+    assert client.get("/sv/account/profile").status_code == 302  # a second use does not
 
     client.post("/sv/account/logout")
     response = client.post(
@@ -87,22 +93,45 @@ def test_register_bad_input(app, client, lang, change, message):
     assert users(app) == []
 
 
-def test_register_taken_email_in_every_language(app, client, outbox):
+def _register_answer(client, lang: str, email: str) -> str:
+    response = client.post(f"/{lang}/account/register", data={**GOOD, "email": email})
+    assert response.status_code == 200
+    soup = pages.check_page(response.get_data(as_text=True), lang, csrf=False)
+    return pages.text(soup).replace(email, "<email>")
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject"),
+    [
+        ("en", "You already have an account"),
+        ("fi", "Sinulla on jo tili"),
+        ("sv", "Du har redan ett konto"),
+    ],
+)
+def test_register_taken_email_answers_as_for_a_new_one(app, client, outbox, lang, subject):
+    """No enumeration: the page is the same; the owner is told by e-mail, in their language."""
+    with app.app_context():
+        create_user(email="taken@example.fi", language=lang)
+    new = _register_answer(client, "en", "new@example.fi")
+    taken = _register_answer(client, "en", "Taken@Example.fi")
+    assert taken == new
+    assert len(users(app)) == 2  # the owner and the new one; no second account
+    [message] = outbox(to="taken@example.fi")
+    assert message.template == "accounts/already_registered"
+    assert message.subject == subject
+    assert f"http://participate.test/{lang}/account/forgot-password" in message.body_text
+    assert f"http://participate.test/{lang}/account/login" in message.body_text
+
+
+def test_register_taken_email_checks_the_password_alike(app, client):
     with app.app_context():
         create_user(email="taken@example.fi")
-    expected = {
-        "en": "An account with this e-mail address already exists",
-        "fi": "Tällä sähköpostiosoitteella on jo tili",
-        "sv": "Det finns redan ett konto med den här e-postadressen",
-    }
-    for lang, text in expected.items():
+    for email in ["taken@example.fi", "new@example.fi"]:
         response = client.post(
-            f"/{lang}/account/register", data={**GOOD, "email": "Taken@Example.fi"}
+            "/en/account/register",
+            data={**GOOD, "email": email, "password": "short", "password_confirm": "short"},
         )
-        assert response.status_code == 200
-        assert text in pages.text(pages.check_page(response.get_data(as_text=True), csrf=False))
-    assert len(users(app)) == 1
-    assert outbox() == []
+        assert "Use at least 10 characters" in response.get_data(as_text=True)
 
 
 def test_register_with_csrf_enabled_refuses_a_forged_post(app, client, csrf_enabled):
@@ -274,3 +303,28 @@ def test_my_data_download_includes_what_the_features_hold(app, client, login_as)
     assert [i["id"] for i in data["initiatives"]["supported"]] == [other.id]
     [signup] = data["activities"]["signups"]
     assert (signup["name"], signup["people"]) == ("Kaikki Tiedot", 2)
+
+
+def test_sign_in_costs_one_hash_whatever_the_address(app, client, monkeypatch):
+    """No enumeration by timing: known and unknown addresses both cost one scrypt run."""
+    import hashlib
+
+    from participate.accounts import services
+
+    with app.app_context():
+        create_user(email="liisa@example.fi")
+    services._dummy_hash()  # made once per process, before any request is timed
+    runs = []
+    real_scrypt = hashlib.scrypt
+
+    def counting_scrypt(*args, **kwargs):
+        runs.append(1)
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting_scrypt)
+    counts = {}
+    for email in ["liisa@example.fi", "nobody@example.fi"]:
+        runs.clear()
+        client.post("/en/account/login", data={"email": email, "password": "wrong one!"})
+        counts[email] = len(runs)
+    assert counts == {"liisa@example.fi": 1, "nobody@example.fi": 1}

@@ -214,3 +214,25 @@ def test_non_transactional_message_has_one_click_unsubscribe_headers(app) -> Non
     assert "\nhttp://participate.test/fi/unsubscribe/abc\n" in text
     html = message.get_body(preferencelist=("html",)).get_content()
     assert 'href="http://participate.test/fi/unsubscribe/abc"' in html
+
+
+def test_a_sender_stopped_midway_repeats_nothing_already_sent(app, settings):
+    """Commit after each message: what was sent before the stop is recorded as sent."""
+    for _ in range(5):
+        _queue(app)
+
+    class StopsAfterThree(FakeTransport):
+        def send(self, message: EmailMessage) -> None:
+            if len(self.sent) == 3:
+                raise KeyboardInterrupt  # the process is stopped mid-round
+            super().send(message)
+
+    transport = StopsAfterThree(settings)
+    with app.app_context(), pytest.raises(KeyboardInterrupt):
+        send_due(settings, transport)
+    with app.app_context():
+        db.session.rollback()
+        statuses = list(
+            db.session.scalars(sa.select(OutboxMessage.status).order_by(OutboxMessage.id))
+        )
+    assert statuses == [OutboxStatus.SENT] * 3 + [OutboxStatus.PENDING] * 2

@@ -140,6 +140,16 @@ def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
             "Reset",
             {"user": user, "link": f"{base}/account/reset/abc", "hours": 2},
         ),
+        (
+            "accounts/already_registered",
+            "account",
+            "",
+            {
+                "user": user,
+                "login_link": f"{base}/account/login",
+                "reset_link": f"{base}/account/forgot-password",
+            },
+        ),
         ("activities/signup_confirmed", "activity", "", activity),
         ("activities/signup_waiting", "activity", "", {**activity, "position": 3}),
         ("activities/signup_cancelled", "activity", "", activity),
