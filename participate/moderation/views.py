@@ -30,6 +30,7 @@ from participate.initiatives import queries as initiative_queries
 from participate.initiatives.models import Initiative
 from participate.initiatives.services import AnswerData
 from participate.initiatives.text import format_body
+from participate.inputs import page_number
 from participate.moderation import (
     answers,
     charts,
@@ -125,9 +126,7 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) ->
     districts = list_districts()
     filters = queries.parse_queue_filters(request.args, {d.slug for d in districts})
     counts = queries.count_waiting_by_kind_once()
-    queue = queries.list_queue_page(
-        filters, page=request.args.get("page", 1, type=int) or 1, counts=counts
-    )
+    queue = queries.list_queue_page(filters, page=page_number(request.args), counts=counts)
     entries = queue.items
     if bulk_form is None:
         bulk_form = BulkDecisionForm()
