@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -55,3 +58,35 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# Text search that folds case in the Unicode sense on every database (issue #11). SQLite's
+# lower(), LIKE and NOCASE fold ASCII only ("Ö" never matches "ö"), so every SQLite connection
+# gets a `casefold(text)` function (Python's str.casefold) and `contains_text` uses it there;
+# PostgreSQL's ILIKE folds Unicode with the database's ctype (C.UTF-8 or a UTF-8 locale).
+# Finnish and Swedish letters stay letters of their own: "ä" does not match "a".
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_functions(dbapi_connection: Any, _record: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
+
+
+def contains_text(
+    column: sa.ColumnElement[Any], needle: str, dialect: str
+) -> sa.ColumnElement[bool]:
+    """`column` contains `needle` as a substring, Unicode case folded, LIKE characters taken
+    literally. `dialect` is the session's (`db.session.get_bind().dialect.name`)."""
+    if dialect == "sqlite":
+        folded = _LIKE_SPECIAL.sub(r"\\\1", needle.casefold())
+        return sa.func.casefold(column).like(f"%{folded}%", escape="\\")
+    escaped = _LIKE_SPECIAL.sub(r"\\\1", needle)
+    return column.ilike(f"%{escaped}%", escape="\\")

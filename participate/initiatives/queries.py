@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from participate.db import contains_text
 from participate.districts.models import District
 from participate.extensions import db
 from participate.initiatives.lifecycle import PUBLIC
@@ -108,7 +109,6 @@ def _exists(column: Any, value: str) -> bool:
     return db.session.scalar(sa.select(sa.literal(1)).where(column == value)) is not None
 
 
-_LIKE_ESCAPE = re.compile(r"([\\%_])")
 WORD = re.compile(r"\w+")
 
 
@@ -131,16 +131,15 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
         # Only word characters reach to_tsquery, so its operators cannot be injected.
         query = sa.func.to_tsquery(simple, " & ".join(f"{word}:*" for word in words))
         return sa.func.to_tsvector(simple, text).bool_op("@@")(query)
-    conditions = []
-    for word in words:
-        escaped = _LIKE_ESCAPE.sub(r"\\\1", word)
-        pattern = f"%{escaped}%"
-        conditions.append(
-            sa.or_(
-                Initiative.title.ilike(pattern, escape="\\"),
-                Initiative.body.ilike(pattern, escape="\\"),
-            )
+    # SQLite: every word as a substring, Unicode case folded (db.contains_text), so
+    # "ölstenin" finds "Ölstenin kirjasto" and "kirjasto" finds "Lähikirjasto".
+    conditions = [
+        sa.or_(
+            contains_text(Initiative.title, word, "sqlite"),
+            contains_text(Initiative.body, word, "sqlite"),
         )
+        for word in words
+    ]
     return sa.and_(sa.true(), *conditions)
 
 

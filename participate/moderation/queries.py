@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from participate.accounts.models import Role, User
 from participate.activities.models import Activity
-from participate.db import utcnow
+from participate.db import contains_text, utcnow
 from participate.districts.models import District
 from participate.extensions import db
 from participate.i18n.locale import LANGS
@@ -43,6 +43,11 @@ QUEUE_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50
 TEXT_FILTER_MAX = 200
+
+
+def _dialect() -> str:
+    """The database's dialect name, for db.contains_text (Unicode case folding everywhere)."""
+    return db.session.get_bind().dialect.name
 
 
 def kinds() -> dict[str, type[ModeratedMixin]]:
@@ -429,8 +434,8 @@ def audit_select(filters: AuditFilters) -> sa.Select[AuditEntry]:
     if filters.actor:
         people = sa.select(User.id).where(
             sa.or_(
-                User.display_name.icontains(filters.actor, autoescape=True),
-                User.email.icontains(filters.actor, autoescape=True),
+                contains_text(User.display_name, filters.actor, _dialect()),
+                contains_text(User.email, filters.actor, _dialect()),
             )
         )
         query = query.where(AuditEntry.actor_id.in_(people))
@@ -444,7 +449,7 @@ def audit_select(filters: AuditFilters) -> sa.Select[AuditEntry]:
         query = query.where(
             sa.or_(
                 *(
-                    column.icontains(filters.q, autoescape=True)
+                    contains_text(column, filters.q, _dialect())
                     for column in (
                         AuditEntry.object_title,
                         AuditEntry.reason,
@@ -507,8 +512,8 @@ def search_users(filters: UserFilters, *, page: int = 1) -> Pagination:
     if filters.q:
         query = query.where(
             sa.or_(
-                User.display_name.icontains(filters.q, autoescape=True),
-                User.email.icontains(filters.q, autoescape=True),
+                contains_text(User.display_name, filters.q, _dialect()),
+                contains_text(User.email, filters.q, _dialect()),
             )
         )
     if filters.role is not None:
