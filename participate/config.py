@@ -90,6 +90,10 @@ class Settings:
     # Supports by e-mail-verified accounts that are not strongly identified: "allowed" (shown
     # as "other supports") or "identified-only" (refused).
     other_supports: str = "allowed"
+    # The city's registry (kirjaamo): filed initiatives are e-mailed here. Empty: no filing.
+    registry_email: str = ""
+    # Whether supports stay open after the initiative is filed with the city.
+    close_supports_on_filing: bool = False
     # The key of the HMAC-SHA256 that turns a national identification number into the stored
     # person hash. Separate from SECRET_KEY: rotating the session key must not split people.
     identity_hash_key: str = ""

@@ -75,6 +75,7 @@ def settings(database_url: str) -> Settings:
         tile_url="/static/test-tiles/{z}/{x}/{y}.png",
         tile_attribution="Test tiles",
         eligible_residents=1000,
+        registry_email="kirjaamo@example.fi",
         initiative_threshold_percent=2,
     )
 

@@ -155,6 +155,15 @@ SCHEMAS: dict[str, Any] = {
             "support_count": {"type": "integer", "minimum": 0},
             "supports": _ref("Supports"),
             "threshold_reached_at": NULLABLE_TIMESTAMP,
+            "filed_at": NULLABLE_TIMESTAMP,
+            "council_deadline": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "Filed and past the threshold: the council must take the "
+                "initiative up by this date (filing + 6 months, Europe/Helsinki; Local "
+                "Government Act 410/2015, section 23). null while no clock runs.",
+            },
+            "council_decision_at": {"type": ["string", "null"], "format": "date"},
             "submitted_at": NULLABLE_TIMESTAMP,
             "published_at": NULLABLE_TIMESTAMP,
             "status_changed_at": NULLABLE_TIMESTAMP,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -19,12 +19,17 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 
 from participate.api.shapes import district_object, localised, timestamp
+from participate.initiatives.clock import council_deadline
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
 from participate.initiatives.text import excerpt
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -58,6 +63,10 @@ def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
         # Local Government Act 410/2015 s. 23: only identified residents of voting age count.
         "supports": supports_object(initiative),
         "threshold_reached_at": timestamp(initiative.threshold_reached_at),
+        # Filing and the council's six-month clock (dates in Europe/Helsinki).
+        "filed_at": timestamp(initiative.filed_at),
+        "council_deadline": _date(council_deadline(initiative)),
+        "council_decision_at": _date(initiative.council_decision_at),
         "submitted_at": timestamp(initiative.first_submitted_at),
         "published_at": timestamp(initiative.published_at),
         "status_changed_at": timestamp(initiative.status_changed_at),
@@ -206,6 +215,9 @@ def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) 
             "identified_resident_supports",
             "other_supports",
             "threshold_reached_at",
+            "filed_at",
+            "council_deadline",
+            "council_decision_at",
             "published_at",
             "status_changed_at",
             "answer_decided_on",
@@ -234,6 +246,9 @@ def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) 
                     initiative.resident_support_count,
                     initiative.other_support_count,
                     _iso(initiative.threshold_reached_at) or "",
+                    _iso(initiative.filed_at) or "",
+                    _date(council_deadline(initiative)) or "",
+                    _date(initiative.council_decision_at) or "",
                     _iso(initiative.published_at) or "",
                     _iso(initiative.status_changed_at) or "",
                     answer.decided_on.isoformat() if answer else "",

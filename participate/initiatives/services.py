@@ -328,7 +328,9 @@ def add_support(initiative: Initiative, *, user: User) -> Support:
                     "Then you can support."
                 )
             )
-    if initiative.status not in SUPPORTABLE:
+    if initiative.status not in SUPPORTABLE or (
+        settings.close_supports_on_filing and initiative.filed_at is not None
+    ):
         raise SupportClosed()
     is_resident = identity is not None and identity.counts_toward_threshold(
         settings.municipality_code

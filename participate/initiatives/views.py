@@ -28,7 +28,7 @@ from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import LANGUAGE_NAMES
-from participate.initiatives import opendata, queries, services
+from participate.initiatives import clock, opendata, queries, services
 from participate.initiatives.forms import (
     FilterForm,
     InitiativeForm,
@@ -221,6 +221,8 @@ def detail(initiative_id: int) -> str:
         support_form=SupportForm(),
         threshold=services.support_threshold(),
         identification_enabled=current_app.config["SETTINGS"].is_identification_enabled,
+        clock_state=clock.clock_state(initiative),
+        can_file=clock.can_file(initiative, current_user),
         identified=current_user.is_authenticated and get_identity(current_user.id) is not None,
         map_settings=_map_settings(),
         goal_names=SDG_GOALS,
@@ -401,6 +403,26 @@ def support(initiative_id: int) -> BaseResponse:
         else:
             flash(_("Thank you for your support!"), "success")
     return redirect(url_for(".detail", initiative_id=initiative.id, _anchor="support"))
+
+
+# Filing with the city ----------------------------------------------------------------------
+
+
+@bp.route("/<int:initiative_id>/file", methods=["POST"])
+@login_required
+def file_with_city(initiative_id: int) -> BaseResponse:
+    """The author (or a moderator on the author's behalf) files the initiative with the city."""
+    initiative = _get_visible(initiative_id)
+    if not SupportForm().validate_on_submit():
+        abort(400)
+    try:
+        clock.file_with_city(initiative, actor=current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The initiative is filed with the city's registry."), "success")
+    return redirect(url_for(".detail", initiative_id=initiative.id, _anchor="filing"))
 
 
 # Open data ---------------------------------------------------------------------------------

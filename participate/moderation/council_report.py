@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from participate.districts.queries import list_districts
 from participate.extensions import db
 from participate.i18n.formatting import local_date
+from participate.initiatives.clock import ClockState, clock_state
 from participate.initiatives.models import Initiative
 from participate.moderation.periods import Period
 from participate.workflow.states import Status
@@ -138,6 +139,13 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _met(state: ClockState | None) -> str:
+    """Yes / No / "" (no clock, or still running) for the council's six-month deadline."""
+    if state is None or state.was_met is None:
+        return ""
+    return _("Yes") if state.was_met else _("No")
+
+
 def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiative], str]) -> str:
     """One row per initiative, in the page's language: UTF-8 with a BOM, semicolons, CRLF."""
     out = io.StringIO()
@@ -156,6 +164,10 @@ def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiat
             _("Supports from identified residents"),
             _("Other supports"),
             _("Threshold reached"),
+            _("Filed with the city"),
+            _("Council deadline"),
+            _("Taken up by the council"),
+            _("Deadline met"),
             _("First decision"),
             _("Decision-maker"),
             _("Date of the decision"),
@@ -167,6 +179,7 @@ def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiat
         for theme in group.themes:
             for initiative in theme.initiatives:
                 answer = initiative.answer
+                state = clock_state(initiative)
                 writer.writerow(
                     [
                         _cell(value)
@@ -182,6 +195,10 @@ def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiat
                             initiative.resident_support_count,
                             initiative.other_support_count,
                             _("Yes") if initiative.threshold_reached_at else _("No"),
+                            local_date(initiative.filed_at),
+                            local_date(state.deadline) if state else "",
+                            local_date(initiative.council_decision_at),
+                            _met(state),
                             local_date(initiative.first_decision_at),
                             answer.decision_maker if answer else "",
                             local_date(answer.decided_on) if answer else "",

@@ -23,7 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.accounts.models import ROLE_LABELS, Role
 from participate.forms import NotBlank, max_length, required, strip
-from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX
+from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX, MINUTES_URL_MAX
 from participate.moderation.editing import EditableField
 from participate.moderation.models import (
     REASON_TEXT_MAX,
@@ -286,4 +286,20 @@ class BlockForm(FlaskForm):
         filters=[strip],
         validators=[max_length(REASON_MAX)],
         description=_l("Kept in the audit log. Required when you block an account."),
+    )
+
+
+class CouncilDecisionForm(FlaskForm):
+    """The council took a filed initiative up (Local Government Act 410/2015 s. 23)."""
+
+    decided_on = DateField(
+        _l("Date of the council meeting"),
+        validators=[required()],
+        description=_l("Format: yyyy-mm-dd."),
+    )
+    minutes_url = StringField(
+        _l("Link to the minutes"),
+        filters=[strip],
+        validators=[required(), max_length(MINUTES_URL_MAX)],
+        description=_l("The web address of the meeting's minutes, starting with https://."),
     )

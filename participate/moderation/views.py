@@ -26,6 +26,7 @@ from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import local_date, number
 from participate.i18n.locale import LANGS
+from participate.initiatives import clock
 from participate.initiatives import queries as initiative_queries
 from participate.initiatives.models import Initiative
 from participate.initiatives.services import AnswerData
@@ -45,6 +46,7 @@ from participate.moderation.forms import (
     AnswerForm,
     BulkDecisionForm,
     CloseReportsForm,
+    CouncilDecisionForm,
     DecisionForm,
     PeriodForm,
     ReasonForm,
@@ -308,6 +310,60 @@ def unanswered() -> str:
     )
 
 
+@bp.route("/initiatives/council-clock")
+@role_required(Role.MODERATOR)
+def council_clock() -> str:
+    """Filed initiatives past the threshold by council deadline: overdue, due soon, later."""
+    return render_template("moderation/council_clock.html", rows=_clock_rows())
+
+
+def _clock_rows(
+    failed: CouncilDecisionForm | None = None, failed_id: int | None = None
+) -> list[tuple[Initiative, clock.ClockState | None, CouncilDecisionForm]]:
+    """Each initiative on the clock with its state and its own form (ids prefixed by row)."""
+    rows = []
+    for initiative in clock.list_on_clock():
+        if failed is not None and initiative.id == failed_id:
+            form = failed
+        else:
+            form = CouncilDecisionForm(prefix=f"i{initiative.id}", formdata=None)
+        rows.append((initiative, clock.clock_state(initiative), form))
+    return rows
+
+
+@bp.route("/initiative/<int:item_id>/council-decision", methods=["POST"])
+@role_required(Role.MODERATOR)
+def council_decision(item_id: int) -> str | tuple[str, int] | BaseResponse:
+    initiative = initiative_queries.get_initiative(item_id)
+    if initiative is None:
+        abort(404)
+    form = CouncilDecisionForm(prefix=f"i{initiative.id}")
+    if form.validate_on_submit():
+        try:
+            count = clock.record_council_decision(
+                initiative,
+                decided_on=form.decided_on.data,
+                minutes_url=form.minutes_url.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "The council's decision is recorded. %(num)s person was told by e-mail.",
+                    "The council's decision is recorded. %(num)s people were told by e-mail.",
+                    count,
+                ),
+                "success",
+            )
+            return redirect(url_for(".council_clock"))
+    return render_template(
+        "moderation/council_clock.html", rows=_clock_rows(form, initiative.id)
+    ), 400
+
+
 @bp.route("/initiative/<int:item_id>/answer", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
 def answer(item_id: int) -> str | tuple[str, int] | BaseResponse:
@@ -502,7 +558,11 @@ def council_report_page() -> tuple[str, int]:
     form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
     report = council_report.build(period, current_lang()) if period else None
     return render_template(
-        "moderation/council_report.html", form=form, report=report, Status=Status
+        "moderation/council_report.html",
+        form=form,
+        report=report,
+        Status=Status,
+        council_clock=clock.clock_state,
     ), (200 if report else 400)
 
 
