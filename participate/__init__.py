@@ -6,7 +6,7 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from participate import inputs
+from participate import inputs, observability
 from participate.config import ROOT, Settings
 
 
@@ -22,6 +22,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.from_mapping(settings.flask_config())
     init_proxy(app, settings.proxy_fix)
     inputs.init_app(app)  # converters first: every blueprint's rules use them
+    # Before the extensions' hooks, so a request the limiter refuses is timed and counted.
+    observability.init_app(app, settings)
     init_templates(app, strict=not settings.is_production)
     init_extensions(app)
 

@@ -78,6 +78,11 @@ class Settings:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
 
+    # "json" (one JSON object per line) or "text"; empty: json in production, text elsewhere.
+    log_format: str = ""
+    # The bearer token Prometheus sends to /metrics. Empty: /metrics does not exist (404).
+    metrics_token: str = ""
+
     ratelimit_storage_uri: str = "memory://"
     ratelimit_enabled: bool = True
 
@@ -187,6 +192,10 @@ class Settings:
         if self.mail_backend not in {"console", "smtp"}:
             raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
         self._validate_origin()
+        if self.log_format not in {"", "json", "text"}:
+            raise ConfigError("LOG_FORMAT must be 'json' or 'text'")
+        if self.metrics_token and len(self.metrics_token) < 20:
+            raise ConfigError("METRICS_TOKEN must be at least 20 random characters")
         if self.proxy_fix < 0:
             raise ConfigError("PROXY_FIX must be 0 or the number of proxies in front of the app")
 
@@ -201,6 +210,10 @@ class Settings:
             raise ConfigError(
                 f"BASE_URL must be an http(s) address without a query, not {self.base_url!r}"
             )
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.is_production else "text")
 
     @property
     def uses_redis(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from flask_cors import CORS
 
 # Open data that a browser app on another site may read: anonymous GETs only. Nothing that
@@ -73,7 +73,9 @@ def init_app(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(self)"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if settings.is_production:
+        if request.is_secure:
+            # Only over HTTPS (RFC 6797 §7.2: ignored, and misleading, on plain HTTP). Behind
+            # a TLS-terminating proxy, PROXY_FIX makes X-Forwarded-Proto count.
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-cache")
