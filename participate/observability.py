@@ -142,9 +142,7 @@ class OutboxCollector:
         try:
             counts = dict(
                 db.session.execute(
-                    sa.select(OutboxMessage.status, sa.func.count()).group_by(
-                        OutboxMessage.status
-                    )
+                    sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
                 ).all()
             )
         except sa.exc.SQLAlchemyError:  # /readyz reports the database; metrics stay up
