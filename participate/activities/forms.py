@@ -127,6 +127,18 @@ class ActivityForm(FlaskForm):
             "Address and, if needed, the room: e.g. Tapiolan kirjasto, Kauppamiehentie 6."
         ),
     )
+    place_sv = StringField(
+        _l("Place in Swedish (optional)"),
+        filters=[strip],
+        validators=[limit("place_sv")],
+        description=_l("Swedish pages show the place above if this is empty."),
+    )
+    place_en = StringField(
+        _l("Place in English (optional)"),
+        filters=[strip],
+        validators=[limit("place_en")],
+        description=_l("English pages show the place above if this is empty."),
+    )
     lat = FloatField(
         _l("Latitude (optional)"),
         validators=[Optional(), NumberRange(*LAT_RANGE, message=_l("Give a point in Espoo."))],
@@ -186,6 +198,7 @@ class ActivityForm(FlaskForm):
             organiser_contact=self.organiser_contact.data or "",
             district_id=self.district.data,
             place=self.place.data or "",
+            place_translations={lang: self[f"place_{lang}"].data or "" for lang in ("sv", "en")},
             lat=self.lat.data,
             lon=self.lon.data,
             starts_at=to_utc(self.starts_at.data),  # type: ignore[arg-type]
@@ -207,6 +220,7 @@ class ActivityForm(FlaskForm):
         self.organiser_contact.data = activity.organiser_contact
         self.district.data = activity.district_id
         self.place.data = activity.place
+        self.place_sv.data, self.place_en.data = activity.place_sv, activity.place_en
         self.lat.data, self.lon.data = activity.lat, activity.lon
         self.starts_at.data = to_local(activity.starts_at)
         self.ends_at.data = to_local(activity.ends_at)

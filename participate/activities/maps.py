@@ -159,7 +159,7 @@ def _point(activity: Activity, lang: str) -> Point | None:
         lon=activity.lon,
         title=activity.title(lang).text,
         when=local_datetime(activity.starts_at),
-        place=activity.place,
+        place=activity.place_text(lang).text,
         url=url_for("activities.detail", lang_code=lang, activity_id=activity.id),
     )
 

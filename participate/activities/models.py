@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload, synonym
 
 from participate.accounts.models import User
 from participate.activities.lifecycle import ACTIVITY_WORKFLOW, SignupWindow
@@ -34,7 +34,8 @@ TEXT_LIMITS: dict[str, int] = {
     **{f"accessibility_{lang}": 5_000 for lang in LANGS},
     "organiser_name": 200,
     "organiser_contact": 254,
-    "place": 300,
+    **{f"place_{lang}": 300 for lang in LANGS},
+    "place": 300,  # the Finnish text's column (place_fi reads it)
     "cancellation_note": 2_000,
 }
 
@@ -122,7 +123,11 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     )
 
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    # The place in each language; the column `place` holds the Finnish text (migration 0009).
     place: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["place"]))
+    place_fi = synonym("place")
+    place_sv: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["place_sv"]), default="")
+    place_en: Mapped[str] = mapped_column(sa.String(TEXT_LIMITS["place_en"]), default="")
     lat: Mapped[float | None]
     lon: Mapped[float | None]
 
@@ -158,6 +163,11 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
 
     def accessibility(self, lang: str | None = None) -> Any:
         return pick(self, "accessibility", lang)
+
+    def place_text(self, lang: str | None = None) -> Any:
+        """The place in `lang` (default: the page's), else Finnish, with `lang` and
+        `is_fallback` for the visible fallback and the `lang` attribute."""
+        return pick(self, "place", lang)
 
     @property
     def languages(self) -> list[str]:

@@ -119,6 +119,8 @@ class ActivityDetails:
     ends_at: datetime
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
+    # The place in Swedish and English, if given (`place` is the Finnish text): {"sv": "…"}.
+    place_translations: dict[str, str] = field(default_factory=dict)
     accessibility: dict[str, str] = field(default_factory=dict)
     organiser_kind: OrganiserKind = OrganiserKind.RESIDENTS
     organiser_contact: str = ""
@@ -155,6 +157,7 @@ def _check_details(details: ActivityDetails) -> None:
             "organiser_name": details.organiser_name,
             "organiser_contact": details.organiser_contact,
             "place": details.place,
+            **{f"place_{lang}": text for lang, text in details.place_translations.items()},
         }
     )
     if not any((details.title.get(lang) or "").strip() for lang in LANGS):
@@ -202,6 +205,8 @@ def _apply(activity: Activity, details: ActivityDetails) -> None:
     activity.organiser_contact = details.organiser_contact.strip()
     activity.district_id = details.district_id
     activity.place = details.place.strip()
+    for lang in ("sv", "en"):
+        setattr(activity, f"place_{lang}", (details.place_translations.get(lang) or "").strip())
     activity.lat, activity.lon = details.lat, details.lon
     activity.starts_at, activity.ends_at = details.starts_at, details.ends_at
     activity.capacity = details.capacity
@@ -402,6 +407,8 @@ MODERATOR_EDITABLE: dict[str, int] = {
     for name in (
         *(f"{part}_{lang}" for lang in LANGS for part in ("title", "description", "accessibility")),
         "place",
+        "place_sv",
+        "place_en",
         "organiser_contact",
     )
 }

@@ -58,6 +58,19 @@ def local_datetime(value: datetime | None) -> str:
     return format_datetime(value, pattern)
 
 
+def local_time_range(start: datetime | None, end: datetime | None) -> str:
+    r"""One style of time range everywhere (pages and e-mails), with an en dash:
+    `6.12.2026 klo 18.00\u201320.00` on one day, `6.12.2026 klo 18.00 \u2013 7.12.2026 klo 10.00`
+    across days; only the start when there is no end."""
+    if start is None:
+        return ""
+    if end is None:
+        return local_datetime(start)
+    if local_date(start) == local_date(end):
+        return f"{local_datetime(start)}\u2013{local_time(end)}"
+    return f"{local_datetime(start)} \u2013 {local_datetime(end)}"
+
+
 def iso_datetime(value: datetime | None) -> str:
     """Machine-readable value for `<time datetime=…>`, whole seconds.
 
@@ -85,6 +98,7 @@ def init_app(app: Flask) -> None:
         date=local_date,
         time=local_time,
         datetime=local_datetime,
+        timerange=local_time_range,
         isodatetime=iso_datetime,
         number=number,
     )

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, synonym
 
 from participate.accounts.models import User
 from participate.db import Base, TimestampMixin, utcnow
@@ -297,7 +297,11 @@ class InitiativeAnswer(TimestampMixin, Base):
     body_fi: Mapped[str] = mapped_column(sa.Text, default="")
     body_sv: Mapped[str] = mapped_column(sa.Text, default="")
     body_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who decided, in each language; the column `decision_maker` holds the Finnish text.
     decision_maker: Mapped[str] = mapped_column(sa.String(DECISION_MAKER_MAX))
+    decision_maker_fi = synonym("decision_maker")
+    decision_maker_sv: Mapped[str] = mapped_column(sa.String(DECISION_MAKER_MAX), default="")
+    decision_maker_en: Mapped[str] = mapped_column(sa.String(DECISION_MAKER_MAX), default="")
     decided_on: Mapped[date]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -305,6 +309,10 @@ class InitiativeAnswer(TimestampMixin, Base):
 
     def body(self, lang: str | None = None) -> Localized:
         return pick(self, "body", lang)
+
+    def decider(self, lang: str | None = None) -> Localized:
+        """The decision-maker in `lang` (default: the page's), else Finnish, flagged as such."""
+        return pick(self, "decision_maker", lang)
 
     @property
     def languages(self) -> list[str]:

@@ -381,9 +381,11 @@ def withdraw_support(initiative: Initiative, *, user: User) -> None:
 
 @dataclass(frozen=True)
 class AnswerData:
-    decision_maker: str
+    decision_maker: str  # in Finnish (required)
     decided_on: date | None
     bodies: dict[str, str] = field(default_factory=dict)  # lang -> text
+    # The decision-maker in Swedish and English, if given: {"sv": "Stadsstyrelsen"}.
+    decision_maker_translations: dict[str, str] = field(default_factory=dict)
 
 
 def today_in_helsinki() -> date:
@@ -412,6 +414,15 @@ def record_answer(initiative: Initiative, data: AnswerData, *, actor: User) -> I
             _l("Use at most %(count)s characters.", count=DECISION_MAKER_MAX),
             field="decision_maker",
         )
+    translations = {
+        lang: (data.decision_maker_translations.get(lang) or "").strip() for lang in ("sv", "en")
+    }
+    for lang, text in translations.items():
+        if len(text) > DECISION_MAKER_MAX:
+            raise InvalidAnswer(
+                _l("Use at most %(count)s characters.", count=DECISION_MAKER_MAX),
+                field=f"decision_maker_{lang}",
+            )
     if data.decided_on is None:
         raise InvalidAnswer(_l("Give the date of the decision."), field="decided_on")
     if data.decided_on > today_in_helsinki():
@@ -421,6 +432,7 @@ def record_answer(initiative: Initiative, data: AnswerData, *, actor: User) -> I
     answer = InitiativeAnswer(
         initiative_id=initiative.id,
         decision_maker=decision_maker,
+        **{f"decision_maker_{lang}": text for lang, text in translations.items()},
         decided_on=data.decided_on,
         answered_by_id=actor.id,
         **{f"body_{lang}": text for lang, text in bodies.items()},
@@ -465,7 +477,7 @@ def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
             answer_lang=text.lang,
             answer_is_fallback=text.is_fallback,
             answer_languages=language_list(written_in, user.language),
-            decision_maker=answer.decision_maker,
+            decision_maker=answer.decider(user.language).text,
             decided_on=answer.decided_on,
             link=external_url(
                 "initiatives.detail", lang_code=user.language, initiative_id=initiative.id

@@ -79,7 +79,13 @@ def _activity_fields() -> tuple[EditableField, ...]:
         for lang in ("fi", "sv", "en")
         for part in ("title", "description", "accessibility")
     ]
-    fields.append(EditableField("place", _l("Place"), limits["place"]))
+    fields.append(EditableField("place", _l("Place"), limits["place"], lang="fi"))
+    fields.append(
+        EditableField("place_sv", _l("Place in Swedish (optional)"), limits["place_sv"], lang="sv")
+    )
+    fields.append(
+        EditableField("place_en", _l("Place in English (optional)"), limits["place_en"], lang="en")
+    )
     fields.append(
         EditableField(
             "organiser_contact", _l("Contact for questions (optional)"), limits["organiser_contact"]

@@ -83,13 +83,25 @@ class AnswerForm(FlaskForm):
         _l("Decision-maker"),
         filters=[strip],
         validators=[required(), max_length(DECISION_MAKER_MAX)],
-        description=_l("For example: City Board, Urban Planning Committee."),
+        description=_l(
+            "In Finnish. For example: Kaupunginhallitus, Kaupunkisuunnittelulautakunta."
+        ),
     )
-    decided_on = DateField(
-        _l("Date of the decision"),
-        validators=[required()],
-        description=_l("Format: yyyy-mm-dd."),
+    decision_maker_sv = StringField(
+        _l("Decision-maker in Swedish (optional)"),
+        filters=[strip],
+        validators=[max_length(DECISION_MAKER_MAX)],
+        description=_l(
+            "For example: Stadsstyrelsen. Swedish pages show the Finnish name if empty."
+        ),
     )
+    decision_maker_en = StringField(
+        _l("Decision-maker in English (optional)"),
+        filters=[strip],
+        validators=[max_length(DECISION_MAKER_MAX)],
+        description=_l("For example: City Board. English pages show the Finnish name if empty."),
+    )
+    decided_on = DateField(_l("Date of the decision"), validators=[required()])
 
     def validate(self, extra_validators: object = None) -> bool:
         valid = super().validate(extra_validators)
@@ -200,10 +212,9 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(
-        _l("First day"), validators=[required()], description=_l("Format: yyyy-mm-dd.")
-    )
-    end = DateField(_l("Last day"), validators=[required()], description=_l("Format: yyyy-mm-dd."))
+    start = DateField(_l("First day"), validators=[required()])
+    # No format hint: the browser's date picker shows the format it wants (issue #12).
+    end = DateField(_l("Last day"), validators=[required()])
 
     def validate(self, extra_validators: object = None) -> bool:
         valid = super().validate(extra_validators)

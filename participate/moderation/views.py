@@ -374,6 +374,9 @@ def answer(item_id: int) -> str | tuple[str, int] | BaseResponse:
     if form.validate_on_submit():
         data = AnswerData(
             decision_maker=form.decision_maker.data or "",
+            decision_maker_translations={
+                lang: getattr(form, f"decision_maker_{lang}").data or "" for lang in ("sv", "en")
+            },
             decided_on=form.decided_on.data,
             bodies={lang: getattr(form, f"body_{lang}").data or "" for lang in ("fi", "sv", "en")},
         )

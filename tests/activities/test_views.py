@@ -824,3 +824,17 @@ def test_one_length_limit_per_field_for_residents_and_moderators(app, client, lo
         assert services.MODERATOR_EDITABLE["description_fi"] == limit
         with pytest.raises(services.InvalidActivity):
             services.check_lengths({"description_fi": "c" * (limit + 1)})
+
+
+def test_place_in_the_page_language_or_finnish_marked_as_such(app, client):
+    with app.app_context():
+        activity = factories.create_activity(
+            place="Tapiolan kirjasto", place_sv="Hagalunds bibliotek"
+        )
+    sv = pages.get(client, f"/sv/activities/{activity.id}")
+    shown = sv.find(string="Hagalunds bibliotek")
+    assert shown is not None and shown.parent["lang"] == "sv"
+    en = pages.get(client, f"/en/activities/{activity.id}")
+    fallback = en.find(string="Tapiolan kirjasto")
+    assert fallback is not None and fallback.parent["lang"] == "fi"
+    assert "Finnish" in fallback.parent.find_next_sibling("span", class_="tag").get_text()

@@ -299,6 +299,22 @@ def test_answer_and_close(app, client, login_as, outbox):
     assert _status(app, initiative.id) == Status.CLOSED
 
 
+def test_decision_maker_in_the_reader_language_or_finnish_marked(app, client, login_as, outbox):
+    login_as("moderator")
+    with app.app_context():
+        author = factories.create_user(language="sv")
+        initiative = factories.create_initiative(author=author)
+    data = _answer(decision_maker="Kaupunginhallitus", decision_maker_sv="Stadsstyrelsen")
+    response = client.post(f"/fi/moderation/initiative/{initiative.id}/answer", data=data)
+    assert response.status_code == 302
+    assert "Stadsstyrelsen" in outbox(to=author.email)[-1].body_text
+    sv = pages.get(client, f"/sv/initiatives/{initiative.id}").select_one("#answer-decider")
+    assert sv.select_one('span[lang="sv"]').get_text() == "Stadsstyrelsen"
+    en = pages.get(client, f"/en/initiatives/{initiative.id}").select_one("#answer-decider")
+    assert en.select_one('span[lang="fi"]').get_text() == "Kaupunginhallitus"
+    assert "Finnish" in en.select_one(".tag").get_text()
+
+
 BAD_ANSWERS = [
     ({"body_fi": ""}, "body_fi"),
     ({"body_fi": "  "}, "body_fi"),
