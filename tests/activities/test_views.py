@@ -833,8 +833,10 @@ def test_place_in_the_page_language_or_finnish_marked_as_such(app, client):
         )
     sv = pages.get(client, f"/sv/activities/{activity.id}")
     shown = sv.find(string="Hagalunds bibliotek")
-    assert shown is not None and shown.parent["lang"] == "sv"
+    assert shown is not None
+    assert shown.parent["lang"] == "sv"
     en = pages.get(client, f"/en/activities/{activity.id}")
     fallback = en.find(string="Tapiolan kirjasto")
-    assert fallback is not None and fallback.parent["lang"] == "fi"
+    assert fallback is not None
+    assert fallback.parent["lang"] == "fi"
     assert "Finnish" in fallback.parent.find_next_sibling("span", class_="tag").get_text()
