@@ -15,6 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from participate.accounts.identity import person_hash
+from participate.accounts.models import Identity, User
 from participate.districts.models import District
 from participate.districts.queries import district_at
 from participate.errors import DomainError
@@ -341,6 +343,7 @@ def load(ctx: DemoContext) -> None:
             _support(ctx, initiative, residents, author)
         _spread_in_time(ctx, initiative, age_days=60 - 4 * number + ctx.rng.random())
     db.session.flush()
+    _legal_weight(ctx)
 
 
 def _support(ctx: DemoContext, initiative: Initiative, residents: list[Any], author: Any) -> None:
@@ -350,6 +353,104 @@ def _support(ctx: DemoContext, initiative: Initiative, residents: list[Any], aut
             services.add_support(initiative, user=user)
         except DomainError:
             continue
+
+
+# Supports that count in law: before, at and past the threshold, one overdue ----------------
+
+HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+# (share of the threshold, days since the threshold was reached, days since filing,
+#  days since the council took it up): None = not yet.
+LEGAL_WEIGHT = (
+    (0.25, None, None, None),  # before the threshold, not filed
+    (1.0, 20, 20, None),  # exactly at the threshold, filed: the clock runs
+    (1.03, 170, 165, None),  # due within 30 days
+    (1.06, 230, 220, None),  # overdue
+    (1.1, 300, 290, 150),  # taken up by the council in time
+)
+
+
+def _demo_hetu(number: int) -> str:
+    """A valid personal identity code of a made-up adult (never stored: only its hash)."""
+    born = date(1950, 1, 1) + timedelta(days=number % 18_000)
+    individual = 2 + number // 18_000
+    digits = f"{born:%d%m%y}{individual:03d}"
+    return f"{born:%d%m%y}-{individual:03d}{HETU_CHECK[int(digits) % 31]}"
+
+
+def _legal_weight(ctx: DemoContext) -> None:
+    """Identified residents' supports in bulk, filing dates and council decisions.
+
+    The threshold is 2 % of ELIGIBLE_RESIDENTS (4 900 by default), so these supporters are
+    inserted in bulk: accounts that cannot sign in (no password), each with an identity.
+    """
+    threshold = services.support_threshold()
+    public = list(
+        db.session.scalars(
+            sa.select(Initiative)
+            .where(Initiative.status.in_([Status.PUBLISHED, Status.ANSWERED]))
+            .order_by(Initiative.id)
+        )
+    )[: len(LEGAL_WEIGHT)]
+    needed = int(max(share for share, *_ in LEGAL_WEIGHT) * threshold) + 1
+    now = ctx.now
+    hashes = [person_hash(_demo_hetu(n)) for n in range(needed)]
+    user_ids = list(
+        db.session.scalars(
+            sa.insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email": f"tunnistettu-{n}@demo.invalid",
+                    "display_name": "",
+                    "password_hash": "",
+                    "language": "fi",
+                    "email_verified_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(needed)
+            ],
+        )
+    )
+    db.session.execute(
+        sa.insert(Identity),
+        [
+            {
+                "user_id": user_ids[n],
+                "person_hash": hashes[n],
+                "municipality_code": "049",
+                "is_voting_age": True,
+                "level_of_assurance": "http://ftn.ficora.fi/2017/loa3",
+                "identified_at": now - timedelta(days=400),
+            }
+            for n in range(needed)
+        ],
+    )
+    for initiative, (share, reached, filed, decided) in zip(public, LEGAL_WEIGHT, strict=False):
+        count = int(share * threshold)
+        db.session.execute(
+            sa.insert(Support),
+            [
+                {
+                    "initiative_id": initiative.id,
+                    "user_id": user_ids[n],
+                    "person_hash": hashes[n],
+                    "is_resident": True,
+                    "created_at": now - timedelta(days=(reached or 10) + 1),
+                }
+                for n in range(count)
+            ],
+        )
+        initiative.support_count += count
+        initiative.resident_support_count += count
+        if reached is not None:
+            initiative.threshold_reached_at = now - timedelta(days=reached)
+        if filed is not None:
+            initiative.filed_at = now - timedelta(days=filed)
+            initiative.filed_by_id = initiative.author_id
+        if decided is not None:
+            initiative.council_decision_at = (now - timedelta(days=decided)).date()
+            initiative.council_minutes_url = "https://espoo.fi/fi/kaupunginvaltuusto/poytakirjat"
+    db.session.flush()
 
 
 # Benchmark ---------------------------------------------------------------------------------
