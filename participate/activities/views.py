@@ -4,8 +4,6 @@ own sign-up behind a private link."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import (
@@ -42,6 +40,7 @@ from participate.activities.lifecycle import SignupWindow
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.activities.services import SPOKEN_LANGUAGES
 from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
+from participate.csv import write_csv
 from participate.db import utcnow
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
@@ -444,58 +443,41 @@ def participants(activity_id: int) -> Response:
     return _participants_page(_managed_row(activity_id))
 
 
-# Finnish Excel (Windows regional settings for Finland) uses the semicolon as its list
-# separator, because the comma is the decimal separator: a semicolon file opens in columns
-# on a double click. The BOM makes Excel read UTF-8, so ä, ö and å survive.
-CSV_DELIMITER = ";"
-CSV_BOM = "\ufeff"
-
-
-def _csv_cell(value: Any) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection, OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/activities/<int:activity_id>/participants.csv")
 @login_required
 def participants_csv(activity_id: int) -> Response:
     row = _managed_row(activity_id)
     confirmed, waiting = queries.list_signups(activity_id)
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Status"),
-            _("Position on the waiting list"),
-            _("Name"),
-            _("E-mail address"),
-            _("Telephone number"),
-            _("Number of people"),
-            _("Accessibility needs"),
-            _("Language"),
-            _("Signed up"),
-        ]
-    )
+    phone = _("Telephone number")
+    header = [
+        _("Status"),
+        _("Position on the waiting list"),
+        _("Name"),
+        _("E-mail address"),
+        phone,
+        _("Number of people"),
+        _("Accessibility needs"),
+        _("Language"),
+        _("Signed up"),
+    ]
     from participate.i18n.formatting import local_datetime
 
-    for position, signup in [(None, s) for s in confirmed] + list(enumerate(waiting, start=1)):
-        writer.writerow(
-            [
-                _csv_cell(signup.status.label),
-                position or "",
-                _csv_cell(signup.name),
-                _csv_cell(signup.email),
-                _csv_cell(signup.phone),
-                signup.people,
-                _csv_cell(signup.accessibility_needs),
-                signup.language,
-                local_datetime(signup.created_at),
-            ]
-        )
+    rows = [
+        [
+            signup.status.label,
+            position or "",
+            signup.name,
+            signup.email,
+            signup.phone,
+            signup.people,
+            signup.accessibility_needs,
+            signup.language,
+            local_datetime(signup.created_at),
+        ]
+        for position, signup in [(None, s) for s in confirmed] + list(enumerate(waiting, start=1))
+    ]
     response = Response(
-        out.getvalue().encode("utf-8"),
+        write_csv(header, rows, phone_columns=[phone]).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": (

@@ -4,8 +4,6 @@ accounts (roles, blocking). Every change made here is written to the audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.models import Role, User
 from participate.accounts.permissions import role_required
+from participate.csv import write_csv
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.forms import show_domain_error
@@ -47,8 +46,6 @@ KIND_LABELS: dict[str, Any] = {
     "user": _l("Account"),
     "councillor": _l("Councillor"),
 }
-CSV_DELIMITER = ";"  # Finnish Excel's list separator (the comma is the decimal separator)
-CSV_BOM = "\ufeff"
 
 
 @bp.app_template_filter("audit_kind")
@@ -111,12 +108,6 @@ def audit() -> tuple[str, int]:
     ), (200 if filters is not None else 400)
 
 
-def _cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection, OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _who(entry: AuditEntry) -> str:
     if entry.actor is None:
         return _("The system")
@@ -129,47 +120,39 @@ def audit_csv() -> Response:
     filters = _audit_filters(_audit_form())
     if filters is None:
         abort(400)
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        _("Number"),
+        _("Time (UTC)"),
+        _("Time"),
+        _("Who"),
+        _("Action"),
+        _("Action (code)"),
+        _("Object"),
+        _("Object number"),
+        _("Title"),
+        _("Reason"),
+        _("Before"),
+        _("After"),
+    ]
+    rows = (
         [
-            _("Number"),
-            _("Time (UTC)"),
-            _("Time"),
-            _("Who"),
-            _("Action"),
-            _("Action (code)"),
-            _("Object"),
-            _("Object number"),
-            _("Title"),
-            _("Reason"),
-            _("Before"),
-            _("After"),
+            entry.id,
+            entry.created_at.isoformat(),
+            local_datetime(entry.created_at),
+            _who(entry),
+            describe_action(entry.action),
+            entry.action,
+            describe_kind(entry.object_kind),
+            entry.object_id if entry.object_id is not None else "",
+            entry.object_title,
+            entry.reason,
+            entry.before or "",
+            entry.after or "",
         ]
+        for entry in queries.list_audit(filters)
     )
-    for entry in queries.list_audit(filters):
-        writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    entry.id,
-                    entry.created_at.isoformat(),
-                    local_datetime(entry.created_at),
-                    _who(entry),
-                    describe_action(entry.action),
-                    entry.action,
-                    describe_kind(entry.object_kind),
-                    entry.object_id if entry.object_id is not None else "",
-                    entry.object_title,
-                    entry.reason,
-                    entry.before or "",
-                    entry.after or "",
-                )
-            ]
-        )
     return Response(
-        out.getvalue().encode("utf-8"),
+        write_csv(header, rows).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )

@@ -8,8 +8,6 @@ come from the same `CouncilReport`.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from participate.csv import write_csv
 from participate.districts.queries import list_districts
 from participate.extensions import db
 from participate.i18n.formatting import local_date
@@ -28,8 +27,6 @@ from participate.workflow.states import Status
 
 WHOLE_CITY = "city"
 # Finnish Excel's list separator is the semicolon; the BOM makes it read UTF-8 (ä, ö, å).
-CSV_DELIMITER = ";"
-CSV_BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -133,12 +130,6 @@ def build(period: Period, lang: str) -> CouncilReport:
     return CouncilReport(period, groups, by_status)
 
 
-def _cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection, OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _met(state: ClockState | None) -> str:
     """Yes / No / "" (no clock, or still running) for the council's six-month deadline."""
     if state is None or state.was_met is None:
@@ -148,63 +139,56 @@ def _met(state: ClockState | None) -> str:
 
 def report_csv(report: CouncilReport, *, lang: str, entry_url: Callable[[Initiative], str]) -> str:
     """One row per initiative, in the page's language: UTF-8 with a BOM, semicolons, CRLF."""
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Major district"),
-            _("Theme"),
-            _("Number"),
-            _("Title"),
-            _("Language"),
-            _("Sent"),
-            _("Status"),
-            _("Supporters"),
-            _("Supports from identified residents"),
-            _("Other supports"),
-            _("Threshold reached"),
-            _("Filed with the city"),
-            _("Council deadline"),
-            _("Taken up by the council"),
-            _("Deadline met"),
-            _("First decision"),
-            _("Decision-maker"),
-            _("Date of the decision"),
-            _("The city's answer"),
-            _("Address"),
-        ]
-    )
+    header = [
+        _("Major district"),
+        _("Theme"),
+        _("Number"),
+        _("Title"),
+        _("Language"),
+        _("Sent"),
+        _("Status"),
+        _("Supporters"),
+        _("Supports from identified residents"),
+        _("Other supports"),
+        _("Threshold reached"),
+        _("Filed with the city"),
+        _("Council deadline"),
+        _("Taken up by the council"),
+        _("Deadline met"),
+        _("First decision"),
+        _("Decision-maker"),
+        _("Date of the decision"),
+        _("The city's answer"),
+        _("Address"),
+    ]
+    rows = []
     for group in report.groups:
         for theme in group.themes:
             for initiative in theme.initiatives:
                 answer = initiative.answer
                 state = clock_state(initiative)
-                writer.writerow(
+                rows.append(
                     [
-                        _cell(value)
-                        for value in (
-                            group.name,
-                            theme.name,
-                            initiative.id,
-                            initiative.title,
-                            initiative.language,
-                            local_date(initiative.first_submitted_at),
-                            initiative.status.label,
-                            initiative.support_count,
-                            initiative.resident_support_count,
-                            initiative.other_support_count,
-                            _("Yes") if initiative.threshold_reached_at else _("No"),
-                            local_date(initiative.filed_at),
-                            local_date(state.deadline) if state else "",
-                            local_date(initiative.council_decision_at),
-                            _met(state),
-                            local_date(initiative.first_decision_at),
-                            answer.decision_maker if answer else "",
-                            local_date(answer.decided_on) if answer else "",
-                            answer.body(lang).text if answer else "",
-                            entry_url(initiative),
-                        )
+                        group.name,
+                        theme.name,
+                        initiative.id,
+                        initiative.title,
+                        initiative.language,
+                        local_date(initiative.first_submitted_at),
+                        initiative.status.label,
+                        initiative.support_count,
+                        initiative.resident_support_count,
+                        initiative.other_support_count,
+                        _("Yes") if initiative.threshold_reached_at else _("No"),
+                        local_date(initiative.filed_at),
+                        local_date(state.deadline) if state else "",
+                        local_date(initiative.council_decision_at),
+                        _met(state),
+                        local_date(initiative.first_decision_at),
+                        answer.decision_maker if answer else "",
+                        local_date(answer.decided_on) if answer else "",
+                        answer.body(lang).text if answer else "",
+                        entry_url(initiative),
                     ]
                 )
-    return out.getvalue()
+    return write_csv(header, rows)

@@ -693,7 +693,7 @@ def test_csv_opens_in_finnish_excel(app, client, login_as):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 3
     assert rows[1][2] == "Åsa Öhman"
-    assert rows[1][4] == "'+358 40 123 4567"
+    assert rows[1][4] == "+358 40 123 4567", "a phone number stays as typed"
     assert rows[2][1] == "1"
     assert rows[2][2].startswith("'="), "a formula is defused"
     assert "attachment" in response.headers["Content-Disposition"]

@@ -183,7 +183,7 @@ def test_csv_export(client, data):
     assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
     text = response.data.decode("utf-8-sig")
     _assert_private(text)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 2
     public = next(r for r in rows if r["id"] == str(data["public"].id))
     assert public["theme"] == "Traffic"
@@ -191,13 +191,13 @@ def test_csv_export(client, data):
     assert public["sdg_goals"] == "3 11"
     assert public["support_count"] == "1"
     filtered = client.get("/en/initiatives/export.csv?status=answered").data.decode("utf-8-sig")
-    assert len(list(csv.DictReader(io.StringIO(filtered)))) == 1
+    assert len(list(csv.DictReader(io.StringIO(filtered), delimiter=";"))) == 1
 
 
 def test_csv_neutralises_formulas(app, client):
     with app.app_context():
         factories.create_initiative(title='=HYPERLINK("http://evil.example")', body="+1")
     text = client.get("/fi/initiatives/export.csv").data.decode("utf-8-sig")
-    (row,) = list(csv.DictReader(io.StringIO(text)))
+    (row,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert row["title"].startswith("'=")
     assert row["body"] == "'+1"
