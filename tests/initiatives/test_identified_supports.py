@@ -140,6 +140,6 @@ def test_page_list_api_feed_and_csv_show_both_kinds(app, client, settings):
     assert "Supports from identified residents: 3. Other supports: 2." in feed
     csv_text = client.get("/en/initiatives/export.csv").get_data(as_text=True)
     header, row = csv_text.splitlines()[:2]
-    columns = dict(zip(header.lstrip("\ufeff").split(","), row.split(","), strict=False))
+    columns = dict(zip(header.lstrip("\ufeff").split(";"), row.split(";"), strict=False))
     assert columns["identified_resident_supports"] == "3"
     assert columns["other_supports"] == "2"
