@@ -115,9 +115,12 @@ def test_initiative_journey(
     assert desk.path == f"/{lang}/moderation/"
     expect(desk_page.locator(".flash-success")).to_be_visible()
 
-    # Another resident (Swedish-speaking) supports it, once.
+    # Another resident (Swedish-speaking, identified with Suomi.fi) supports it, once: it
+    # counts toward the threshold as an identified resident's support.
     supporter_page = new_page()
     supporter = browser_login_as(supporter_page, language="sv")
+    with app.app_context():
+        factories.create_identity(supporter)
     reader = InitiativeNavigator(supporter_page, lang)
     reader.open(f"initiatives/{initiative_id}")
     reader.support()
