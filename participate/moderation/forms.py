@@ -306,7 +306,6 @@ class CouncilDecisionForm(FlaskForm):
     decided_on = DateField(
         _l("Date of the council meeting"),
         validators=[required()],
-        description=_l("Format: yyyy-mm-dd."),
     )
     minutes_url = StringField(
         _l("Link to the minutes"),

@@ -15,6 +15,7 @@ from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.models import Role
@@ -492,7 +493,9 @@ def _statistics_charts(stats: statistics.Statistics) -> dict[str, Any]:
     same_numbers = _("The same numbers are in the table below the chart.")
 
     def chart(chart_id: str, title: str, desc: str, bars: list[tuple[str, float]]) -> Any:
-        return charts.bar_chart(
+        # A visible title for each chart (two charts can share one heading).
+        caption = Markup('<figcaption class="chart-title">{}</figcaption>').format(title)
+        return caption + charts.bar_chart(
             chart_id=chart_id,
             title=title,
             description=f"{desc} {same_numbers}",

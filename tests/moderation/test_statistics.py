@@ -148,6 +148,9 @@ def test_page_has_charts_and_tables(app, client, login_as, lang):
         assert chart.select_one(f"title#{title_id}").get_text(strip=True)
         assert chart.select_one(f"desc#{desc_id}").get_text(strip=True)
         assert chart.select("rect")
+        # A visible title too: two charts can share one heading.
+        caption = chart.find_parent("figure").select_one("figcaption")
+        assert caption.get_text(strip=True) == chart.select_one("title").get_text(strip=True)
     for table in soup.select("table.numbers"):
         assert table.caption.get_text(strip=True)
         assert table.select("th[scope=col]")
