@@ -78,6 +78,9 @@ class Settings:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
 
+    # Directory `flask static build` writes hashed, compressed static files to; WhiteNoise
+    # serves them when it holds a manifest. Empty: instance/static-build.
+    static_root: str = ""
     # "json" (one JSON object per line) or "text"; empty: json in production, text elsewhere.
     log_format: str = ""
     # The bearer token Prometheus sends to /metrics. Empty: /metrics does not exist (404).

@@ -1,10 +1,12 @@
 """The shell of the site: front page, static pages, /healthz, errors, headers, navigation."""
 
+from pathlib import Path
+
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participate.web import errors, navigation, security, vendor
+    from participate.web import assets, errors, navigation, security, vendor
     from participate.web.views import bp, root_bp
 
     app.register_blueprint(root_bp)
@@ -13,3 +15,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     navigation.init_app(app)
+    static_root = app.config["SETTINGS"].static_root
+    assets.init_app(app, Path(static_root) if static_root else assets.default_root())
