@@ -42,6 +42,10 @@ BENCH_URLS = (
     "/fi/initiatives/?q=kirjasto",
     "/fi/initiatives/{initiative_id}",
     "/api/v1/initiatives?per_page=50",
+    # Issue #11: the deepest reachable list page, the map page and its points.
+    "/fi/initiatives/?page=50",
+    "/fi/initiatives/map",
+    "/fi/initiatives/map.geojson",
 )
 
 # Used only when the database has no themes (the migration seeds the real list).
