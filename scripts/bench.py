@@ -274,6 +274,8 @@ def app_environment(database_url: str) -> dict[str, str]:
         RATELIMIT_ENABLED="false",
         RATELIMIT_STORAGE_URI="memory://",
         BASE_URL="http://127.0.0.1",
+        # Production trusts only BASE_URL's host; the in-process client says "localhost".
+        TRUSTED_HOSTS="127.0.0.1,localhost",
         MAIL_BACKEND="console",
         MAIL_SERVER="127.0.0.1",
         # Only ever written into pages, but keep even that on this machine.
