@@ -22,6 +22,7 @@ from participate.districts.queries import district_at
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.initiatives import queries, services
+from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import (
     AuthorDisplay,
     Initiative,
@@ -30,6 +31,7 @@ from participate.initiatives.models import (
     Theme,
     goals_to_mask,
 )
+from participate.paging import MAX_LISTED_ROWS
 from participate.seeding.bench import BenchContext
 from participate.seeding.demo import DemoContext
 from participate.workflow.models import Transition
@@ -43,7 +45,7 @@ BENCH_URLS = (
     "/fi/initiatives/{initiative_id}",
     "/api/v1/initiatives?per_page=50",
     # Issue #11: the deepest reachable list page, the map page and its points.
-    "/fi/initiatives/?page=50",
+    "/fi/initiatives/?page={deepest_page}",
     "/fi/initiatives/map",
     "/fi/initiatives/map.geojson",
 )
@@ -606,4 +608,8 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
             )
     public = [i for i, (status, _t) in zip(ids, plans, strict=True) if status == Status.PUBLISHED]
     ctx.url_params["initiative_id"] = (public or ids)[0]
+    # The deepest page the list reaches at this scale (at most paging.MAX_LISTED_ROWS rows).
+    listed = sum(1 for status, _t in plans if status in PUBLIC)
+    per_page = queries.PER_PAGE
+    ctx.url_params["deepest_page"] = max(1, -(-min(listed, MAX_LISTED_ROWS) // per_page))
     db.session.flush()
