@@ -31,6 +31,7 @@ from participate.activities.models import Activity, Signup, SignupStatus
 from participate.districts.queries import list_districts
 from participate.extensions import db
 from participate.i18n.locale import TIMEZONE
+from participate.initiatives.clock import ClockState, clock_state
 from participate.initiatives.models import Initiative, Support, Theme
 from participate.moderation.periods import HELSINKI, Period
 from participate.workflow.states import Status
@@ -107,6 +108,8 @@ class Statistics:
     activities: list[ActivityFill]
     total_submissions: int
     total_supports: int
+    # Initiatives filed with the city in the period, with the council's clock.
+    filed: list[tuple[Initiative, ClockState | None]]
 
 
 def _in(column: Any, period: Period) -> sa.ColumnElement[bool]:
@@ -320,6 +323,13 @@ def build(period: Period, lang: str) -> Statistics:
         )
         for activity, count, queued in activity_rows
     ]
+    filed_rows = db.session.scalars(
+        sa.select(Initiative)
+        .where(_in(Initiative.filed_at, period))
+        .options(raiseload("*"))
+        .order_by(Initiative.filed_at, Initiative.id)
+    )
+    filed = [(initiative, clock_state(initiative)) for initiative in filed_rows]
     return Statistics(
         period=period,
         months=months,
@@ -330,4 +340,5 @@ def build(period: Period, lang: str) -> Statistics:
         activities=activities,
         total_submissions=sum(numbers.submissions_by_month.values()),
         total_supports=sum(numbers.supports_by_month.values()),
+        filed=filed,
     )

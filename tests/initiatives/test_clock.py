@@ -188,3 +188,19 @@ def test_author_files_from_the_page(app, client, login_as, outbox):
     assert len(outbox(to="kirjaamo@example.fi")) == 1
     soup = pages.get(client, f"/en/initiatives/{initiative.id}")
     assert "was filed with the city's registry on" in soup.select_one("#filing").get_text()
+
+
+def test_statistics_show_filing_deadline_and_whether_it_was_met(app, client, login_as):
+    login_as(Role.MODERATOR)
+    filed = factories.utcnow() - timedelta(days=10)
+    with app.app_context():
+        factories.create_initiative(
+            title="Kirjasto auki", filed_at=filed, threshold_reached_at=filed
+        )
+    start = (filed - timedelta(days=5)).date().isoformat()
+    end = factories.utcnow().date().isoformat()
+    soup = pages.get(client, f"/en/moderation/statistics?start={start}&end={end}")
+    section = " ".join(soup.select_one("[aria-labelledby=filed-title]").get_text(" ").split())
+    assert "Kirjasto auki" in section
+    deadline = clock.add_months(clock.helsinki_date(filed), 6)
+    assert f"{deadline:%-d %B %Y}" in section
