@@ -100,7 +100,7 @@ def test_report_hide_restore_and_the_audit_log(
     second.open(f"initiatives/{initiative.id}")
     second.report("initiative", initiative.id, "other", details="Henkilön nimi tekstissä.")
     expect(second_page.locator("#reported-title")).to_be_visible()
-    second.open(f"initiatives/{initiative.id}", status=404)
+    second.open(f"initiatives/{initiative.id}", status=410)  # hidden, with the public reason
     with app.app_context():
         assert db.session.get(Initiative, initiative.id).status == Status.HIDDEN
 
