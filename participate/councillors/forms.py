@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.councillors import services
@@ -26,7 +26,16 @@ from participate.councillors.models import (
     SERVICE_LANGUAGE_LABELS,
     SERVICE_LANGUAGES,
 )
+from participate.districts.queries import normalise_postal_code
 from participate.forms import NotBlank, email_address, max_length, optional_int, required, strip
+
+
+def _postal_code(form: Form, field: Field) -> None:
+    """The API's reading of a postal code (districts.queries.normalise_postal_code)."""
+    normalised = normalise_postal_code(field.data or "")
+    if normalised is None:
+        raise ValidationError(_l("Enter a postal code of five digits, for example 02100."))
+    field.data = normalised
 
 
 class FindDistrictForm(Form):
@@ -35,13 +44,7 @@ class FindDistrictForm(Form):
     postal_code = StringField(
         _l("Postal code"),
         filters=[strip],
-        validators=[
-            required(),
-            Regexp(
-                r"^\d{5}$",
-                message=_l("Enter a postal code of five digits, for example 02100."),
-            ),
-        ],
+        validators=[required(), _postal_code],
         description=_l("Five digits, for example 02100."),
     )
 

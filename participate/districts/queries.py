@@ -15,7 +15,7 @@ from shapely.prepared import PreparedGeometry, prep
 from participate.districts.models import District, PostalCode
 from participate.extensions import db
 
-POSTAL_CODE_RE = re.compile(r"^\d{5}$")
+POSTAL_CODE_RE = re.compile(r"[0-9]{5}")  # ASCII digits only (\d would take "٠٢١٠٠")
 
 
 def list_districts() -> list[District]:
@@ -39,11 +39,22 @@ class PostalLookup:
     alternatives: list[District]
 
 
+def normalise_postal_code(code: str) -> str | None:
+    """ "02100", " 02100 ", "02 100" -> "02100"; None unless five ASCII digits remain.
+
+    The one reading of a postal code: the councillors page and the API accept and refuse
+    exactly the same input.
+    """
+    code = code.strip().replace(" ", "")
+    return code if POSTAL_CODE_RE.fullmatch(code) else None
+
+
 def lookup_postal_code(code: str) -> PostalLookup | None:
     """None when the code is not an Espoo postal code. Raises ValueError when malformed."""
-    code = code.strip().replace(" ", "")
-    if not POSTAL_CODE_RE.match(code):
+    normalised = normalise_postal_code(code)
+    if normalised is None:
         raise ValueError(code)
+    code = normalised
     postal = get_postal_code(code)
     if postal is None:
         return None

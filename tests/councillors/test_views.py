@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tests import factories, pages
 
@@ -333,3 +337,21 @@ def test_party_name_carries_its_abbreviation_once(app):
     assert kokoomus.label("en") == "National Coalition Party (Kok.)"
     sdp = Party(code="SDP", name_fi="SDP", name_sv="SDP", name_en="SDP", abbr_fi="SDP.", abbr_sv="")
     assert sdp.label("fi") == sdp.label("sv") == "SDP"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(code=st.text(alphabet="0123456789 \u0662\u00a0x-", max_size=8))
+@example(code="02 100")
+@example(code=" 02100 ")
+@example(code="\u0660\u0662\u0661\u0660\u0660")  # Arabic-Indic digits
+def test_page_and_api_accept_and_refuse_the_same_postal_codes(client, code):
+    query = urlencode({"postal_code": code})
+    page = client.get(f"/en/councillors/?{query}")
+    api = client.get(f"/api/v1/districts/lookup?{query}")
+    assert (page.status_code == 400) == (api.status_code == 400), (
+        code,
+        page.status_code,
+        api.status_code,
+    )
