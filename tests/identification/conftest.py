@@ -14,6 +14,7 @@ from flask import Flask
 
 from participate import create_app
 from participate.config import Settings
+from participate.extensions import db
 from tests.identification.idp import LocalIdP, idp_metadata, make_keypair
 
 
@@ -45,7 +46,10 @@ def saml_app(app: Flask, settings: Settings, saml_files: dict[str, str]) -> Iter
     )
     saml_app = create_app(identified)
     saml_app.config["WTF_CSRF_ENABLED"] = False
-    return saml_app
+    yield saml_app
+    # Its own engine and pool: close them, as the suite's app does (psycopg warns otherwise).
+    with saml_app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
