@@ -74,6 +74,8 @@ class Settings:
     mail_max_attempts: int = 6
 
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # RFC 9116 Contact of /.well-known/security.txt: a mailto: or https: URI.
+    security_contact: str = "mailto:kirjaamo@espoo.fi"
     tile_attribution: str = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTES_FILE = Path(__file__).with_name("routes.txt")
 PREFIX = "/<any(fi,sv,en):lang_code>"
 # Routes that live outside the language prefix on purpose (design.md "Routes").
-UNPREFIXED = re.compile(r"^/($|healthz$|readyz$|metrics$|favicon\.ico$|static/|api/v1/|saml/)")
+UNPREFIXED = re.compile(
+    r"^/($|healthz$|readyz$|metrics$|favicon\.ico$|static/|api/v1/|saml/|robots\.txt$|sitemap\.xml$|\.well-known/security\.txt$)"
+)
 
 
 def route_lines(app: Flask) -> list[str]:

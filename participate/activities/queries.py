@@ -253,3 +253,14 @@ def list_for_calendar(
             District.slug == district
         )
     return list(db.session.scalars(query))
+
+
+def list_public_ids_for_sitemap(limit: int = 10_000) -> list[tuple[int, datetime]]:
+    """(id, updated_at) of published activities, newest first, for the sitemap."""
+    query = (
+        sa.select(Activity.id, Activity.updated_at)
+        .where(Activity.status == Status.PUBLISHED)
+        .order_by(Activity.starts_at.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.updated_at) for row in db.session.execute(query)]

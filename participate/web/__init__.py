@@ -6,10 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from participate.web import assets, errors, navigation, security, vendor
+    from participate.web import assets, discovery, errors, navigation, security, vendor
     from participate.web.views import bp, root_bp
 
     app.register_blueprint(root_bp)
+    app.register_blueprint(discovery.bp)
     app.register_blueprint(bp)
     app.register_blueprint(vendor.bp)
     errors.init_app(app)

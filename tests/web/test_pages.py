@@ -38,7 +38,8 @@ def test_root_prefers_the_language_last_chosen(client):
 def test_static_pages_in_every_language(client, lang, path):
     soup = pages.get(client, f"/{lang}/{path}")
     alternates = {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"]')}
-    assert set(alternates) == set(LANGS)
+    assert set(alternates) == {*LANGS, "x-default"}
+    assert alternates["x-default"] == alternates["fi"]
     assert alternates["sv"].endswith(f"/sv/{path}")
     switcher = soup.select(".lang-switch a")
     assert [a["lang"] for a in switcher] == list(LANGS)
