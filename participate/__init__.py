@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         initiatives,
         mail,
         moderation,
+        notifications,
         seeding,
         web,
     )
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         mail,
         accounts,
         identification,
+        notifications,
         initiatives,
         moderation,
         seeding,

@@ -326,11 +326,12 @@ def create_initiative(
 
 
 def create_support(initiative: Any, user: User | None = None, *, resident: bool = False) -> Any:
-    """A support row and the matching counts, as services.add_support leaves them.
+    """A support row, the matching counts and the supporter's follow, as
+    services.add_support leaves them.
 
     `resident`: by an identified resident of voting age (its own new person hash).
     """
-    from participate.initiatives.models import Initiative, Support
+    from participate.initiatives.models import Follow, Initiative, Support
 
     user = user or create_user()
     support = Support(
@@ -340,6 +341,7 @@ def create_support(initiative: Any, user: User | None = None, *, resident: bool 
         person_hash=f"{next(_numbers):064x}" if resident else None,
     )
     db.session.add(support)
+    db.session.add(Follow(user_id=user.id, initiative_id=initiative.id))
     db.session.execute(
         sa.update(Initiative)
         .where(Initiative.id == initiative.id)

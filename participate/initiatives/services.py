@@ -28,7 +28,7 @@ from participate.extensions import db
 from participate.i18n.content import pick
 from participate.i18n.formatting import language_list
 from participate.i18n.locale import LANGS, TIMEZONE
-from participate.initiatives import queries
+from participate.initiatives import follows, queries
 from participate.initiatives.lifecycle import EDITABLE, SUPPORTABLE
 from participate.initiatives.models import (
     ANSWER_MAX,
@@ -192,6 +192,7 @@ def save_initiative(
     ):
         raise NotEditable()
     district_id = validate(data)
+    is_new = initiative is None
     if initiative is None:
         initiative = Initiative(author_id=actor.id)
         db.session.add(initiative)
@@ -204,6 +205,8 @@ def save_initiative(
     initiative.sdg_mask = goals_to_mask(data.goals)
     initiative.author_display = data.author_display
     db.session.flush()
+    if is_new:
+        follows.follow(actor, "initiative", initiative.id)  # authors follow what they write
     if submit and not actor.is_verified:
         # Keep the text: the caller commits the draft and shows the message.
         raise NotVerified(
@@ -350,6 +353,7 @@ def add_support(initiative: Initiative, *, user: User) -> Support:
             raise AlreadySupportedByPerson() from exc
         raise AlreadySupported() from exc
     residents = _change_counts(initiative, +1, +1 if is_resident else 0)
+    follows.follow(user, "initiative", initiative.id)  # supporters follow what they support
     if residents >= support_threshold() and initiative.threshold_reached_at is None:
         reached = utcnow()
         db.session.execute(
@@ -359,6 +363,7 @@ def add_support(initiative: Initiative, *, user: User) -> Support:
             .execution_options(synchronize_session=False)
         )
         set_committed_value(initiative, "threshold_reached_at", reached)
+        follows.notify_followers(initiative, "threshold")
     return support
 
 
@@ -444,46 +449,41 @@ def record_answer(initiative: Initiative, data: AnswerData, *, actor: User) -> I
 
 
 def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
-    """E-mail the author and every supporter, each in their own language. Returns how many.
-
-    One query fetches all recipients, whatever their number; the outbox sender delivers them.
-    """
-    query = (
-        sa.select(User)
-        .where(
-            sa.or_(
-                User.id == initiative.author_id,
-                User.id.in_(
-                    sa.select(Support.user_id).where(Support.initiative_id == initiative.id)
-                ),
-            ),
-            User.deleted_at.is_(None),
-        )
-        .order_by(User.id)
-    )
-    recipients = list(db.session.scalars(query))
+    """E-mail the author (always) and tell every follower, supporters included (they follow
+    what they support), as each chose; everyone in their own language. Returns how many."""
     written_in = [lang for lang in LANGS if getattr(answer, f"body_{lang}")]
-    for user in recipients:
+
+    def answer_context(user: User) -> dict[str, Any]:
         text = pick(answer, "body", user.language)
+        return {
+            "is_author": user.id == initiative.author_id,
+            "answer_text": text.text,
+            "answer_lang": text.lang,
+            "answer_is_fallback": text.is_fallback,
+            "answer_languages": language_list(written_in, user.language),
+            "decision_maker": answer.decider(user.language).text,
+            "decided_on": answer.decided_on,
+        }
+
+    told = 0
+    author = db.session.get(User, initiative.author_id) if initiative.author_id else None
+    if author is not None and author.is_active:
         queue_email(
-            to=user.email,
-            language=user.language,
+            to=author.email,
+            language=author.language,
             subject=_l("The city has answered an initiative"),
             template="initiatives/answered",
-            user=user,
-            is_author=user.id == initiative.author_id,
+            user=author,
             title=initiative.title,
-            answer_text=text.text,
-            answer_lang=text.lang,
-            answer_is_fallback=text.is_fallback,
-            answer_languages=language_list(written_in, user.language),
-            decision_maker=answer.decider(user.language).text,
-            decided_on=answer.decided_on,
             link=external_url(
-                "initiatives.detail", lang_code=user.language, initiative_id=initiative.id
+                "initiatives.detail", lang_code=author.language, initiative_id=initiative.id
             ),
+            **answer_context(author),
         )
-    return len(recipients)
+        told += 1
+    return told + follows.notify_followers(
+        initiative, "answered", template="initiatives/answered", context_for=answer_context
+    )
 
 
 # Themes (the moderators' list) -------------------------------------------------------------

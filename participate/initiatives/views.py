@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -22,13 +23,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.identity import get_identity
 from participate.caching import LIST_MAX_AGE, conditional
+from participate.districts.models import District
 from participate.districts.queries import district_at, list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import LANGUAGE_NAMES
-from participate.initiatives import clock, opendata, queries, services
+from participate.initiatives import clock, follows, opendata, queries, services
 from participate.initiatives.forms import (
     FilterForm,
     InitiativeForm,
@@ -37,7 +39,7 @@ from participate.initiatives.forms import (
     parse_coordinate,
 )
 from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
-from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative
+from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative, Theme
 from participate.initiatives.text import excerpt, format_body
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
@@ -146,9 +148,33 @@ def index() -> str:
         "initiatives/index.html",
         pagination=pagination,
         filters=filters,
+        follow_targets=_follow_targets(filters),
+        follow_form=SupportForm(),
         form=_filter_form(filters),
         threshold=services.support_threshold(),
     )
+
+
+def _follow_targets(filters: queries.Filters) -> list[tuple[str, int, str, bool]]:
+    """(target, id, name, already following) for the theme and district the list is
+    filtered by: the list page is where a resident follows a theme or a major district."""
+    targets: list[tuple[str, int, str, bool]] = []
+    user_id = current_user.id if current_user.is_authenticated else None
+    if filters.theme:
+        theme = db.session.scalar(sa.select(Theme).where(Theme.slug == filters.theme))
+        if theme is not None:
+            name = theme.name(current_lang()).text
+            following = user_id is not None and follows.is_following(user_id, "theme", theme.id)
+            targets.append(("theme", theme.id, name, following))
+    if filters.district and filters.district != WHOLE_CITY:
+        district = db.session.scalar(sa.select(District).where(District.slug == filters.district))
+        if district is not None:
+            name = district.name(current_lang())
+            following = user_id is not None and follows.is_following(
+                user_id, "district", district.id
+            )
+            targets.append(("district", district.id, name, following))
+    return targets
 
 
 @bp.route("/map")
@@ -219,6 +245,8 @@ def detail(initiative_id: int) -> str:
         can_edit=can_edit(initiative, current_user),
         supported=supported,
         support_form=SupportForm(),
+        following=current_user.is_authenticated
+        and follows.is_following(current_user.id, "initiative", initiative.id),
         threshold=services.support_threshold(),
         identification_enabled=current_app.config["SETTINGS"].is_identification_enabled,
         clock_state=clock.clock_state(initiative),
@@ -376,6 +404,79 @@ def district_at_point() -> Response:
     if district is None:
         return jsonify(district=None, name=None, message=_("The point is outside Espoo."))
     return jsonify(district=district.slug, name=district.name(current_lang()))
+
+
+# Follow ------------------------------------------------------------------------------------
+
+
+def _back(default: str) -> BaseResponse:
+    """Back to the page the button was on (a path on this site only), else `default`."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return redirect(target)
+    return redirect(default)
+
+
+def _follow(target: str, target_id: int, name: str, default: str) -> BaseResponse:
+    if not SupportForm().validate_on_submit():
+        abort(400)
+    if request.form.get("intent") == "unfollow":
+        follows.unfollow(current_user, target, target_id)
+        db.session.commit()
+        flash(_("You no longer follow %(name)s.", name=name), "success")
+    else:
+        follows.follow(current_user, target, target_id)
+        db.session.commit()
+        flash(
+            _(
+                "You follow %(name)s. Choose how often you hear about it in your "
+                "notification settings.",
+                name=name,
+            ),
+            "success",
+        )
+    return _back(default)
+
+
+@bp.route("/<int:initiative_id>/follow", methods=["POST"])
+@login_required
+@limiter.limit(SUPPORT_LIMIT)
+def follow(initiative_id: int) -> BaseResponse:
+    initiative = _get_visible(initiative_id)
+    default = url_for(".detail", initiative_id=initiative.id)
+    return _follow("initiative", initiative.id, f"“{initiative.title}”", default)
+
+
+@bp.route("/themes/<int:theme_id>/follow", methods=["POST"])
+@login_required
+@limiter.limit(SUPPORT_LIMIT)
+def follow_theme(theme_id: int) -> BaseResponse:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None:
+        abort(404)
+    default = url_for(".index", theme=theme.slug)
+    return _follow("theme", theme.id, f"“{theme.name(current_lang())}”", default)
+
+
+@bp.route("/districts/<int:district_id>/follow", methods=["POST"])
+@login_required
+@limiter.limit(SUPPORT_LIMIT)
+def follow_district(district_id: int) -> BaseResponse:
+    district = db.session.get(District, district_id)
+    if district is None:
+        abort(404)
+    default = url_for(".index", district=district.slug)
+    return _follow("district", district.id, district.name(current_lang()), default)
+
+
+@bp.route("/following")
+@login_required
+def following() -> str:
+    return render_template(
+        "initiatives/following.html",
+        following=follows.list_following(current_user.id),
+        follow_form=SupportForm(),
+    )
 
 
 # Support -----------------------------------------------------------------------------------

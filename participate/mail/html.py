@@ -29,12 +29,21 @@ class Block:
 
 
 def context_urls(context: Mapping[str, Any]) -> set[str]:
-    """Every absolute URL among the template data's string values (`link`, `activity_link`…)."""
-    return {
-        value.strip()
-        for value in context.values()
-        if isinstance(value, str) and value.strip().startswith(URL_PREFIXES)
-    }
+    """Every absolute URL among the template data's string values (`link`, `activity_link`…),
+    also inside lists and tuples (a digest's lines)."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value.strip().startswith(URL_PREFIXES):
+                found.add(value.strip())
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for value in context.values():
+        walk(value)
+    return found
 
 
 def blocks(text: str, links: Iterable[str]) -> list[Block]:

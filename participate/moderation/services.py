@@ -20,6 +20,8 @@ from participate.accounts.models import User
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
+from participate.initiatives import follows
+from participate.initiatives.models import Initiative
 from participate.mail.services import queue_email
 from participate.moderation import audit
 from participate.moderation.editing import EDITORS
@@ -58,6 +60,8 @@ DECISION_SUBJECTS: dict[tuple[str, Action], Any] = {
     ("activity", Action.HIDE): _l("Your activity has been hidden"),
     ("activity", Action.UNHIDE): _l("Your activity is visible again"),
 }
+# Decisions on an initiative that its followers hear about (notifications.kinds).
+FOLLOWER_EVENTS = {Action.APPROVE: "published", Action.HIDE: "hidden"}
 # A decision on a reported item closes its open reports with this outcome.
 REPORT_OUTCOMES = {Action.HIDE: ReportOutcome.HIDDEN, Action.UNHIDE: ReportOutcome.RESTORED}
 # Decisions the queue can take on several submissions at once.
@@ -129,6 +133,9 @@ def decide(
         _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action], reasons=reasons)
     if notify_author and (item.moderation_kind, action) in DECISION_SUBJECTS:
         notify(item, action, note, standard_reasons=standard_texts)
+    if isinstance(item, Initiative) and action in FOLLOWER_EVENTS:
+        # Followers of the initiative, its theme or district, each as they chose.
+        follows.notify_followers(item, FOLLOWER_EVENTS[action], reasons=reasons)
     return transition
 
 

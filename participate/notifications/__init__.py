@@ -9,4 +9,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from typing import cast
+
+    from participate.notifications.cli import cli
+    from participate.notifications.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(cli)
+    sections = cast(list[str], app.jinja_env.globals.setdefault("profile_sections", []))
+    sections.append("notifications/_profile_section.html")

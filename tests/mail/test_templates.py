@@ -23,6 +23,7 @@ from participate.activities.services import Change
 from participate.extensions import db
 from participate.mail.services import queue_email
 from participate.moderation.services import DECISION_SUBJECTS, FIELD_LABELS
+from participate.notifications.kinds import EVENT_KINDS
 from participate.workflow.states import Action
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,6 +229,42 @@ def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
                     },
                 )
             )
+    samples.append(
+        (
+            "notifications/event",
+            "initiative",
+            "",
+            {
+                "user": user,
+                "title": d["initiative"],
+                "line": str(EVENT_KINDS["hidden"][1] % {"title": d["initiative"]}),
+                "standard_reasons": [d["standard"]],
+                "link": initiative_link,
+            },
+        )
+    )
+    samples.append(
+        (
+            "notifications/digest",
+            "initiative",
+            "",
+            {
+                "user": user,
+                "frequency": "daily",
+                "lines": [
+                    (
+                        str(EVENT_KINDS["published"][1] % {"title": d["initiative"]}),
+                        initiative_link,
+                    ),
+                    (
+                        str(EVENT_KINDS["answered"][1] % {"title": d["initiative"]}),
+                        f"{base}/initiatives/13",
+                    ),
+                ],
+                "settings_link": f"{base}/account/notifications",
+            },
+        )
+    )
     for outcome in ("kept", "hidden", "restored"):
         samples.append(
             (
@@ -266,7 +303,9 @@ def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
 def _render(app, lang: str) -> list[tuple[str, str, Any, Any]]:
     rendered = []
     with app.test_request_context(f"/{lang}/"):
-        for template, kind, subject, context in _samples(lang):
+        with force_locale(lang):
+            samples = _samples(lang)
+        for template, kind, subject, context in samples:
             with force_locale(lang):
                 subject_text = str(subject)
             message = queue_email(
@@ -286,13 +325,14 @@ def rendered(app) -> dict[str, list[tuple[str, str, Any, Any]]]:
     return {lang: _render(app, lang) for lang in LANGS}
 
 
-def test_every_template_has_a_sample() -> None:
+def test_every_template_has_a_sample(app) -> None:
     on_disk = {
         str(path.relative_to(TEMPLATES).with_suffix(""))
         for path in TEMPLATES.rglob("*.txt")
         if not path.name.startswith("_")
     }
-    assert on_disk == {template for template, *_ in _samples("fi")}
+    with app.test_request_context("/fi/"):
+        assert on_disk == {template for template, *_ in _samples("fi")}
 
 
 @pytest.mark.parametrize("lang", LANGS)

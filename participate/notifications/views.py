@@ -1,0 +1,56 @@
+"""Notification settings (signed in) and one-click unsubscribe (no session, RFC 8058)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from participate.extensions import csrf, db, limiter
+from participate.notifications import services
+from participate.notifications.forms import NotificationSettingsForm
+from participate.notifications.kinds import ALL_KINDS, EVENT_KINDS
+from participate.notifications.models import Frequency
+from participate.notifications.tokens import read_token
+
+bp = Blueprint("notifications", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def settings() -> ResponseReturnValue:
+    form = NotificationSettingsForm()
+    if request.method == "GET":
+        for kind, frequency in services.settings_of(current_user.id).items():
+            form.kinds[kind].data = frequency.value
+        form.language.data = current_user.language
+    if form.validate_on_submit():
+        services.save_settings(
+            current_user,
+            {kind: Frequency(form.kinds[kind].data) for kind in EVENT_KINDS},
+            language=form.language.data,
+        )
+        db.session.commit()
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for(".settings", lang_code=current_user.language))
+    return render_template("notifications/settings.html", form=form, kinds=EVENT_KINDS)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority; mail clients POST without a session
+@limiter.limit("30 per minute")
+def unsubscribe(token: str) -> ResponseReturnValue:
+    """GET: a page with one button (link scanners must not unsubscribe anyone).
+    POST: unsubscribe, from that button or from the mail client's one-click
+    `List-Unsubscribe=One-Click` request (RFC 8058), with no session."""
+    request_ = read_token(token)
+    if request_ is None:
+        abort(404)
+    label = _("every digest") if request_.kind == ALL_KINDS else str(EVENT_KINDS[request_.kind][0])
+    if request.method == "POST":
+        if not services.unsubscribe(request_):
+            abort(404)
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", label=label)
+    return render_template("notifications/unsubscribe.html", label=label, token=token)
