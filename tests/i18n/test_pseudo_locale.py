@@ -218,7 +218,7 @@ def ids(app: Flask) -> dict[str, str]:
     from participate.activities.models import Activity
     from participate.councillors.models import Councillor
     from participate.districts.models import District
-    from participate.initiatives.models import Initiative
+    from participate.initiatives.models import Initiative, Theme
     from participate.moderation.models import StandardReason
 
     def first(model: Any) -> str:
@@ -228,6 +228,8 @@ def ids(app: Flask) -> dict[str, str]:
         return {
             "activity_id": first(Activity),
             "councillor_id": first(Councillor),
+            "district_id": first(District),
+            "theme_id": first(Theme),
             "initiative_id": first(Initiative),
             "reason_id": first(StandardReason),
             "user_id": first(User),
