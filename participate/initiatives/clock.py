@@ -26,6 +26,7 @@ from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.locale import TIMEZONE
+from participate.initiatives import follows
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import MINUTES_URL_MAX, Initiative, Support
 from participate.mail.services import queue_email
@@ -157,6 +158,7 @@ def file_with_city(initiative: Initiative, *, actor: User) -> None:
             "initiatives.detail", lang_code=initiative.language, initiative_id=initiative.id
         ),
     )
+    follows.notify_followers(initiative, "filed")
 
 
 def record_council_decision(
@@ -225,7 +227,10 @@ def record_council_decision(
                 "initiatives.detail", lang_code=user.language, initiative_id=initiative.id
             ),
         )
-    return len(recipients)
+    # Followers who are not the author or a supporter (those were told above).
+    return len(recipients) + follows.notify_followers(
+        initiative, "council_decision", exclude_ids={user.id for user in recipients}
+    )
 
 
 def list_on_clock(*, limit: int = 500) -> list[Initiative]:

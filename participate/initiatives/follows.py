@@ -9,7 +9,7 @@ one-click unsubscribe. Authors are told by their own (transactional) e-mails ins
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +97,7 @@ def list_following(user_id: int) -> Following:
     return Following(list(initiatives), list(themes), list(districts))
 
 
-def followers(initiative: Initiative) -> list[User]:
+def followers(initiative: Initiative, exclude_ids: Collection[int] = ()) -> list[User]:
     """Active accounts that follow the initiative, its theme or its district (not the author)."""
     condition = sa.or_(
         Follow.initiative_id == initiative.id,
@@ -114,6 +114,8 @@ def followers(initiative: Initiative) -> list[User]:
     )
     if initiative.author_id is not None:
         query = query.where(User.id != initiative.author_id)
+    if exclude_ids:
+        query = query.where(User.id.not_in(list(exclude_ids)))
     return list(db.session.scalars(query))
 
 
@@ -124,13 +126,14 @@ def notify_followers(
     reasons: Sequence[Any] = (),
     template: str = "notifications/event",
     context_for: Any = None,
+    exclude_ids: Collection[int] = (),
 ) -> int:
     """Tell every follower about `kind` (a key of notifications.kinds.EVENT_KINDS) as they
     chose. `reasons`: standard reasons (objects with `.text(lang)`), shown in each follower's
-    language. `context_for(user)` adds per-person template data. Returns the followers told
-    or queued for a digest."""
+    language. `context_for(user)` adds per-person template data; `exclude_ids` are people
+    already told another way. Returns the followers told or queued for a digest."""
     count = 0
-    for user in followers(initiative):
+    for user in followers(initiative, exclude_ids):
         context = context_for(user) if context_for else {}
         frequency = deliver(
             user,
