@@ -292,7 +292,8 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
 
 
 # What participants and the organiser are told about (and what bumps the .ics SEQUENCE).
-NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "capacity")
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "place_sv", "place_en", "capacity")
+PLACE_FIELDS = {"fi": "place", "sv": "place_sv", "en": "place_en"}
 # Every field the edit form sets: the audit log keeps these before and after.
 AUDITED_FIELDS = (
     *(f"{name}_{lang}" for name in ("title", "description", "accessibility") for lang in LANGS),
@@ -301,9 +302,12 @@ AUDITED_FIELDS = (
     "organiser_contact",
     "district_id",
     "place",
+    "place_sv",
+    "place_en",
     "lat",
     "lon",
-    *NOTIFIED_FIELDS[:2],
+    "starts_at",
+    "ends_at",
     "capacity",
     "signup_opens_at",
     "signup_closes_at",
@@ -342,9 +346,17 @@ def _changes(before: dict[str, Any], after: dict[str, Any], notable: list[str]) 
                 tuple(datetime.fromisoformat(after[k]) for k in ("starts_at", "ends_at")),
             )
         )
-    for name in ("place", "capacity"):
-        if name in notable:
-            changes.append(Change(name, before[name], after[name]))
+    if any(name in notable for name in PLACE_FIELDS.values()):
+        # {lang: text}; the e-mail shows the reader's language, else the Finnish text.
+        changes.append(
+            Change(
+                "place",
+                {lang: before[name] for lang, name in PLACE_FIELDS.items()},
+                {lang: after[name] for lang, name in PLACE_FIELDS.items()},
+            )
+        )
+    if "capacity" in notable:
+        changes.append(Change("capacity", before["capacity"], after["capacity"]))
     return changes
 
 

@@ -98,7 +98,9 @@ DATA = {
 def _activity(d: dict[str, str]) -> SimpleNamespace:
     return SimpleNamespace(
         starts_at=datetime(2027, 5, 15, 7, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 5, 15, 9, 0, tzinfo=UTC),
         place=d["place"],
+        place_text=lambda: SimpleNamespace(text=d["place"]),
         organiser_name=d["organiser"],
         organiser_contact="talkoot@example.fi",
     )
@@ -108,7 +110,11 @@ def _changes(d: dict[str, str]) -> list[Change]:
     start = datetime(2027, 5, 15, 7, 0, tzinfo=UTC)
     return [
         Change("time", (start, start + timedelta(hours=2)), (start + timedelta(days=1), start)),
-        Change("place", d["place"], "Kulttuuriaukio 2"),
+        Change(
+            "place",
+            {"fi": DATA["fi"]["place"], "sv": DATA["sv"]["place"], "en": ""},
+            {"fi": "Kulttuuriaukio 2", "sv": "Kulturplatsen 2", "en": ""},
+        ),
         Change("capacity", 20, None),
         Change("status", "published", "cancelled"),
     ]
