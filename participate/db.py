@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
+from participate.collation import register_sqlite
+
 # Named constraints let Alembic create, find and drop them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -75,6 +77,8 @@ def _casefold(value: Any) -> Any:
 def _sqlite_functions(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+        # The Finnish and Swedish ICU collations under PostgreSQL's names (participate.collation).
+        register_sqlite(dbapi_connection)
 
 
 _LIKE_SPECIAL = re.compile(r"([\\%_])")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, load_only, raiseload
 
+from participate.collation import collate
 from participate.councillors.models import CacheVersion, Councillor, CouncillorRole, Party
 from participate.districts.models import District, PostalCode
 from participate.extensions import db
@@ -16,19 +18,15 @@ from participate.extensions import db
 MAP_CACHE_NAME = "councillors-map"
 _NAMES = (District.name_fi, District.name_sv, District.name_en)
 
-# Finnish and Swedish both sort Å, Ä, Ö after Z; SQLite (and PostgreSQL's C collation) do not.
-_NORDIC = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03"})
 
-
-def nordic_key(text: str) -> str:
-    return text.casefold().translate(_NORDIC)
-
-
-def councillor_sort_key(councillor: Councillor) -> tuple[int, str, str]:
+# Members before deputies, then by last and first name in the page language's order
+# (participate.collation: Å, Ä, Ö after Z), the id breaking ties.
+def _councillor_order() -> tuple[sa.ColumnElement[Any], ...]:
     return (
-        0 if councillor.role == CouncillorRole.MEMBER else 1,
-        nordic_key(councillor.last_name),
-        nordic_key(councillor.first_name),
+        sa.case((Councillor.role == CouncillorRole.MEMBER, 0), else_=1),
+        collate(Councillor.last_name),
+        collate(Councillor.first_name),
+        Councillor.id,
     )
 
 
@@ -55,7 +53,8 @@ def get_councillor_by_email(email: str) -> Councillor | None:
 def list_councillors(
     *, district_id: int | None = None, party_id: int | None = None
 ) -> list[Councillor]:
-    """Councillors with their party and district loaded (one query), members first."""
+    """Councillors with their party and district loaded (one query): members first, then by
+    last and first name in the page language's order (Å, Ä, Ö after Z)."""
     query = sa.select(Councillor).options(
         joinedload(Councillor.party),
         joinedload(Councillor.district).options(
@@ -66,7 +65,7 @@ def list_councillors(
         query = query.where(Councillor.district_id == district_id)
     if party_id is not None:
         query = query.where(Councillor.party_id == party_id)
-    return sorted(db.session.scalars(query), key=councillor_sort_key)
+    return list(db.session.scalars(query.order_by(*_councillor_order())))
 
 
 def list_district_summaries() -> list[District]:

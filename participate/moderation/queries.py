@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from participate.accounts.models import Role, User
 from participate.activities.models import Activity
+from participate.collation import collate
 from participate.db import contains_text, utcnow
 from participate.districts.models import District
 from participate.extensions import db
@@ -544,7 +545,7 @@ def search_users(filters: UserFilters, *, page: int = 1) -> Pagination:
         query = query.where(User.blocked_at.is_not(None))
     elif filters.blocked is False:
         query = query.where(User.blocked_at.is_(None))
-    query = query.order_by(sa.func.lower(User.display_name), User.id)
+    query = query.order_by(collate(User.display_name), User.id)
     return db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
 
 
