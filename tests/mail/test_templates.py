@@ -255,6 +255,42 @@ def _samples(lang: str) -> list[tuple[str, str, str, dict[str, Any]]]:
                 },
             )
         )
+        samples.append(
+            (
+                "initiatives/council_decision",
+                "initiative",
+                "",
+                {
+                    "user": user,
+                    "is_author": is_author,
+                    "title": d["initiative"],
+                    "decided_on": date(2026, 11, 20),
+                    "minutes_url": "https://espoo.fi/poytakirjat/2026-11",
+                    "link": initiative_link,
+                },
+            )
+        )
+    for on_behalf in (False, True):
+        samples.append(
+            (
+                "initiatives/filed",
+                "initiative",
+                "",
+                {
+                    "initiative": SimpleNamespace(
+                        title=d["initiative"],
+                        body=d["initiative"],
+                        filed_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+                    ),
+                    "author": d["name"],
+                    "on_behalf": on_behalf,
+                    "residents": 4900,
+                    "other": 12,
+                    "threshold": 4900,
+                    "link": initiative_link,
+                },
+            )
+        )
     for (kind, action), subject in DECISION_SUBJECTS.items():
         link = initiative_link if kind == "initiative" else f"{base}/activities/7"
         title = d["initiative"] if kind == "initiative" else d["activity"]
