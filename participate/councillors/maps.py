@@ -155,7 +155,9 @@ def popup_html(entry: DistrictCouncillors, lang: str) -> str:
 
 
 class _Registry(MacroElement):
-    """Hands the Leaflet objects to static/js/councillors.js and adds a translated zoom."""
+    """Hands the Leaflet objects and the city's bounds to static/js/councillors.js, and adds
+    a translated zoom. `bounds` is [[south, west], [north, east]] in degrees (WGS 84), or
+    None without districts; the script fits them again whenever the map changes size."""
 
     _template = Template(
         """
@@ -166,16 +168,24 @@ class _Registry(MacroElement):
         }).addTo({{ this._parent.get_name() }});
         window.participateMap = {
             map: {{ this._parent.get_name() }},
-            districts: {{ this.layer.get_name() }}
+            districts: {{ this.layer.get_name() }},
+            bounds: {{ this.bounds|tojson }}
         };
         {% endmacro %}
         """
     )
 
-    def __init__(self, layer: folium.GeoJson, zoom_in: str, zoom_out: str) -> None:
+    def __init__(
+        self,
+        layer: folium.GeoJson,
+        zoom_in: str,
+        zoom_out: str,
+        bounds: list[list[float]] | None,
+    ) -> None:
         super().__init__()
         self._name = "ParticipateRegistry"
         self.layer = layer
+        self.bounds = bounds
         self.zoom_in = map_text(zoom_in)
         self.zoom_out = map_text(zoom_out)
 
@@ -244,7 +254,8 @@ def build_map(lang: str) -> MapParts:
             style_function=_style,
             tooltip=GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
             popup=GeoJsonPopup(fields=["popup"], labels=False, localize=False),
-            attribution=map_text(data_attribution()),
+            # The boundaries' licence is credited once, under the map (data_attribution()):
+            # inside the map it would be said twice and cover the southern coast.
         )
         layer.add_to(fmap)
         for entry in entries:
@@ -260,9 +271,10 @@ def build_map(lang: str) -> MapParts:
                 keyboard=False,
                 interactive=False,
             ).add_to(fmap)
-        if features:
-            fmap.fit_bounds(mainland_bounds(geometries))
-        _Registry(layer, _("Zoom in"), _("Zoom out")).add_to(fmap)
+        # static/js/councillors.js fits these bounds above the attribution, at once and on
+        # every resize; a Folium fit_bounds here would animate and make Leaflet ignore it.
+        bounds = mainland_bounds(geometries) if features else None
+        _Registry(layer, _("Zoom in"), _("Zoom out"), bounds).add_to(fmap)
         return _split(fmap)
 
 

@@ -19,6 +19,8 @@ def script_strings() -> dict[str, str]:
         "zoomOut": _("Zoom out"),
         "closePopup": _("Close popup"),
         "marker": _("Map marker"),
+        # The name of a map that its page has not named otherwise (a landmark region).
+        "map": _("Map"),
     }
 
 

@@ -5,6 +5,12 @@
  * hands its objects over as window.participateMap = {map, districts}. The server decides
  * which district a point is in (GET /api/v1/districts/lookup); this file only shows it.
  * No inline handlers (CSP); all text comes from data-* attributes in the page's language.
+ *
+ * By keyboard: the map is a region named by its heading and described by the hint above it;
+ * a skip link before it leads to the district panel. Each district is a button (Tab stop)
+ * named like its list entry ("Suur-Tapiola: 2 councillors"); Enter or Space chooses it
+ * (the panel, the address and the live region #map-status follow, the focus stays), and a
+ * district that gets the focus is panned into view with its tooltip open.
  */
 (function () {
   "use strict";
@@ -46,8 +52,17 @@
     });
     if (layers[selected]) {
       layers[selected].setStyle(SELECTED_STYLE);
-      layers[selected].bringToFront();
+      // Moving the focused path in the DOM would drop the keyboard focus.
+      if (document.activeElement !== layers[selected].getElement()) {
+        layers[selected].bringToFront();
+      }
     }
+    Object.keys(layers).forEach(function (slug) {
+      var element = layers[slug].getElement();
+      if (element) {
+        element.setAttribute("aria-pressed", slug === selected ? "true" : "false");
+      }
+    });
   }
 
   // The panel gets a copy of the district's entry in the list: the same escaped text.
@@ -141,10 +156,58 @@
     }
   }
 
+  // The city's mainland in view, above the attribution, at the map's present size. Not
+  // animated: Leaflet ignores a new zoom while one animates (e.g. Folium's first fit).
+  function fitCity() {
+    if (!registry.bounds) {
+      return;
+    }
+    var attribution = registry.map.getContainer().querySelector(".leaflet-control-attribution");
+    var bottom = attribution ? attribution.offsetHeight : 0;
+    registry.map.fitBounds(registry.bounds, {
+      paddingTopLeft: [8, 8],
+      paddingBottomRight: [8, bottom + 8],
+      animate: false
+    });
+  }
+
+  function makeOperable(slug, layer) {
+    var element = layer.getElement();
+    var entry = entryFor(slug);
+    if (!element || !entry) {
+      return;
+    }
+    element.setAttribute("tabindex", "0");
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-label", entry.getAttribute("data-announce"));
+    element.setAttribute("aria-pressed", slug === selected ? "true" : "false");
+    element.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " " || event.key === "Spacebar") {
+        event.preventDefault();
+        event.stopPropagation();
+        registry.map.closePopup();
+        select(slug);
+      }
+    });
+    element.addEventListener("focus", function () {
+      var centre = layer.getBounds().getCenter();
+      registry.map.panInside(centre, { padding: [40, 40] });
+      layer.openTooltip(centre);
+    });
+    element.addEventListener("blur", function () {
+      layer.closeTooltip();
+    });
+  }
+
   function setUpMap() {
+    var container = registry.map.getContainer();
+    container.removeAttribute("aria-label");
+    container.setAttribute("aria-labelledby", "map-title");
+    container.setAttribute("aria-describedby", "map-help");
     registry.districts.eachLayer(function (layer) {
       var slug = layer.feature.properties.slug;
       layers[slug] = layer;
+      makeOperable(slug, layer);
       layer.on("mouseover", function () {
         if (slug !== selected) {
           layer.setStyle(HOVER_STYLE);
@@ -173,9 +236,28 @@
       filterPopup(element);
       event.popup.update();
     });
+    // Until the reader moves or zooms the map, it keeps the whole city in view when the
+    // map's size changes (a phone turned, a window resized).
+    var moved = false;
+    function markMoved() {
+      moved = true;
+    }
+    registry.map.on("dragstart", markMoved);
+    container.addEventListener("wheel", markMoved, { passive: true });
+    container.querySelectorAll(".leaflet-control-zoom a").forEach(function (button) {
+      button.addEventListener("click", markMoved);
+      button.addEventListener("keydown", markMoved);
+    });
+    registry.map.on("resize", function () {
+      if (!moved && !(selected && layers[selected])) {
+        fitCity();
+      }
+    });
     if (selected && layers[selected]) {
       restyle();
       registry.map.fitBounds(layers[selected].getBounds(), { maxZoom: 12, padding: [20, 20] });
+    } else {
+      fitCity();
     }
   }
 

@@ -307,3 +307,163 @@ def test_narrow_screen_has_no_horizontal_scrolling(new_page, council: None) -> N
     nav.open_map("?district=suur-tapiola")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 320, f"the map page is {width}px wide at 320px"
+
+
+# --- the map itself by keyboard (issue #12) ---------------------------------------------------
+
+FOCUSED_DISTRICT = """() => {
+    const el = document.activeElement;
+    let found = null;
+    window.participateMap.districts.eachLayer((layer) => {
+        if (layer.getElement() === el) found = layer;
+    });
+    if (!found) return null;
+    const m = window.participateMap.map;
+    const p = m.latLngToContainerPoint(found.getBounds().getCenter());
+    const size = m.getSize();
+    return {slug: found.feature.properties.slug, label: el.getAttribute("aria-label"),
+            role: el.getAttribute("role"), pressed: el.getAttribute("aria-pressed"),
+            x: p.x, y: p.y, width: size.x, height: size.y};
+}"""
+
+DISTRICT_IN_VIEW = """() => {
+    const el = document.activeElement;
+    const m = window.participateMap.map;
+    let inView = false;
+    window.participateMap.districts.eachLayer((layer) => {
+        if (layer.getElement() !== el) return;
+        const p = m.latLngToContainerPoint(layer.getBounds().getCenter());
+        const size = m.getSize();
+        inView = p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
+    });
+    return inView;
+}"""
+
+
+def announcements(page: Page) -> dict[str, str]:
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll(".district-entry")]
+            .map((e) => [e.dataset.district, e.dataset.announce]))"""
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_map_by_keyboard(page: Page, council: None, lang: str) -> None:
+    nav = CouncillorMap(page, lang)
+    nav.open_map()
+    container = page.locator(".folium-map")
+    expect(container).to_have_attribute("role", "region")
+    expect(container).to_have_accessible_name(page.locator("#map-title").inner_text())
+    expect(container).to_have_accessible_description(page.locator("#map-help").inner_text())
+
+    # the skip link comes right before the map, shows when focused and leads past it
+    page.locator('#map-help a[href="#district-list"]').focus()
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-map")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0, box
+    assert box["width"] > 0, box
+    page.keyboard.press("Enter")
+    expect(nav.panel).to_be_focused()
+
+    # Space on the zoom buttons zooms, as Enter does; Space does not scroll the page
+    zoom_in = page.locator(".leaflet-control-zoom-in")
+    zoom_in.focus()
+    start = page.evaluate("() => window.participateMap.map.getZoom()")
+    scrolled = page.evaluate("() => window.scrollY")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => window.participateMap.map.getZoom() > {start}")
+    page.wait_for_timeout(400)  # Leaflet ignores a zoom while the last one animates
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => window.participateMap.map.getZoom() > {start} + 1")
+    assert page.evaluate("() => window.scrollY") == scrolled
+    page.wait_for_timeout(400)
+    page.locator(".leaflet-control-zoom-out").focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => window.participateMap.map.getZoom() < {start} + 2")
+    page.wait_for_timeout(400)
+
+    # Shift+Tab back from the zoom buttons: seven named districts, each panned into view
+    zoom_in.focus()
+    names = announcements(page)
+    reached: dict[str, str] = {}
+    for _ in range(7):
+        page.keyboard.press("Shift+Tab")
+        focused = page.evaluate(FOCUSED_DISTRICT)
+        assert focused is not None, "Shift+Tab from the zoom buttons left the districts"
+        assert focused["role"] == "button"
+        reached[focused["slug"]] = focused["label"]
+        page.wait_for_function(DISTRICT_IN_VIEW)
+    assert reached == names
+
+    # Enter and Space choose the focused district: panel, address, live region; focus stays
+    for key, slug in (("Enter", "suur-tapiola"), ("Space", "pohjois-espoo")):
+        page.locator(".folium-map path.leaflet-interactive").nth(0).focus()
+        for _ in range(8):
+            focused = page.evaluate(FOCUSED_DISTRICT)
+            if focused and focused["slug"] == slug:
+                break
+            page.keyboard.press("Tab")
+        scrolled = page.evaluate("() => window.scrollY")
+        page.keyboard.press(key)
+        expect(nav.panel).to_have_attribute("data-selected", slug)
+        expect(nav.panel.locator("h2")).to_have_text(
+            page.locator(f"#list-{slug}-title").inner_text()
+        )
+        expect(page.locator("#map-status")).to_have_text(names[slug])
+        assert f"district={slug}" in page.url
+        focused = page.evaluate(FOCUSED_DISTRICT)
+        assert focused is not None, "the focus left the district"
+        assert focused["slug"] == slug, "the focus moved to another district"
+        assert focused["pressed"] == "true"
+        assert page.evaluate("() => window.scrollY") == scrolled
+    expect(nav.panel).to_contain_text("Veikko Salmi")
+    pressed = page.locator('.folium-map path[aria-pressed="true"]')
+    expect(pressed).to_have_count(1)
+    assert_accessible(page, f"map chosen by keyboard ({lang})")
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1280, 1920])
+def test_the_whole_city_is_in_view_above_the_attribution(new_page, width: int) -> None:
+    page = new_page(viewport={"width": width, "height": 900})
+    nav = CouncillorMap(page, "sv")
+    nav.open_map()
+    page.wait_for_timeout(400)  # fitting animates
+    edges = page.evaluate(
+        """() => {
+            const m = window.participateMap.map;
+            const [[south, west], [north, east]] = window.participateMap.bounds;
+            const sw = m.latLngToContainerPoint([south, west]);
+            const ne = m.latLngToContainerPoint([north, east]);
+            const a = m.getContainer().querySelector(".leaflet-control-attribution");
+            const size = m.getSize();
+            return {left: sw.x, bottom: sw.y, right: ne.x, top: ne.y,
+                    width: size.x, height: size.y,
+                    attributionTop: a ? size.y - a.offsetHeight : size.y,
+                    attributionText: a ? a.textContent : ""};
+        }"""
+    )
+    assert edges["left"] >= 0, edges
+    assert edges["top"] >= 0, edges
+    assert edges["right"] <= edges["width"], edges
+    assert edges["bottom"] <= edges["attributionTop"], edges
+    # the boundaries' licence is credited once, under the map, not again inside it
+    assert "HSY" not in edges["attributionText"]
+    assert page.locator("main").inner_text().count("HSY / Seutukartta") == 1
+
+    # turned or resized: still the whole city
+    page.set_viewport_size({"width": max(320, width // 2), "height": 900})
+    page.wait_for_timeout(400)
+    assert page.evaluate(
+        """() => {
+            const m = window.participateMap.map;
+            const b = window.participateMap.bounds;
+            const size = m.getSize();
+            return b.every(([lat, lon]) => {
+                const p = m.latLngToContainerPoint([lat, lon]);
+                return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
+            });
+        }"""
+    )
