@@ -80,6 +80,10 @@ class Settings:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
 
+    # The operator's identity (name, logo, colours, favicon): a folder with theme.toml
+    # (docs/theming.md). Empty: themes/default, a neutral look.
+    theme: str = ""
+
     # Directory `flask static build` writes hashed, compressed static files to; WhiteNoise
     # serves them when it holds a manifest. Empty: instance/static-build.
     static_root: str = ""

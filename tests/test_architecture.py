@@ -17,7 +17,7 @@ ROUTES_FILE = Path(__file__).with_name("routes.txt")
 PREFIX = "/<any(fi,sv,en):lang_code>"
 # Routes that live outside the language prefix on purpose (design.md "Routes").
 UNPREFIXED = re.compile(
-    r"^/($|healthz$|readyz$|metrics$|favicon\.ico$|static/|api/v1/|saml/|robots\.txt$|sitemap\.xml$|\.well-known/security\.txt$)"
+    r"^/($|healthz$|readyz$|metrics$|favicon\.ico$|static/|api/v1/|saml/|robots\.txt$|theme\.css$|theme/|sitemap\.xml$|\.well-known/security\.txt$)"
 )
 
 

@@ -22,6 +22,7 @@ from participate.initiatives.clock import council_deadline
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
 from participate.initiatives.text import excerpt
+from participate.theme import current_theme
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -142,7 +143,7 @@ def atom_feed(
     items = list(initiatives)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
     sub(feed, "id", tag_uri(host, f"initiatives/feed/{lang}"))
-    title_parts = (_("Initiatives"), _("Participate"), _("City of Espoo"))
+    title_parts = (_("Initiatives"), _("Participate"), current_theme().organisation_name())
     sub(feed, "title", " \u2013 ".join(title_parts))  # the same as the pages' <title>
     sub(feed, "subtitle", _("Initiatives published by residents of Espoo"))
     # The newest entry's time; an empty feed has a fixed one, so that the same data always
@@ -152,7 +153,7 @@ def atom_feed(
     sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     sub(feed, "link", rel="alternate", type="text/html", href=page_url)
     author = sub(feed, "author")
-    sub(author, "name", _("City of Espoo"))
+    sub(author, "name", current_theme().organisation_name())
     for initiative in items:
         url = entry_url(initiative)
         entry = sub(feed, "entry")

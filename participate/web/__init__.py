@@ -6,9 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from participate import theme
+    from participate.config import ROOT
     from participate.web import assets, discovery, errors, navigation, security, vendor
     from participate.web.views import bp, root_bp
 
+    settings = app.config["SETTINGS"]
     app.register_blueprint(root_bp)
     app.register_blueprint(discovery.bp)
     app.register_blueprint(bp)
@@ -16,5 +19,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     navigation.init_app(app)
-    static_root = app.config["SETTINGS"].static_root
+    theme.init_app(app, ROOT / (settings.theme or "themes/default"))  # relative: to the repo
+    app.context_processor(lambda: {"theme": theme.current_theme()})
+    static_root = settings.static_root
     assets.init_app(app, Path(static_root) if static_root else assets.default_root())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from participate.extensions import db
 from participate.i18n.locale import LANGS, preferred_from_request
+from participate.theme import ALLOWED_SUFFIXES, current_theme
 from participate.urls import external_url
 from participate.web.readiness import readiness
 
@@ -41,7 +45,59 @@ def readyz() -> tuple[Response, int]:
 
 @root_bp.route("/favicon.ico")
 def favicon() -> Response:
+    if "favicon" in current_theme().files:
+        return redirect(url_for("root.theme_file", name=current_theme().files["favicon"]), code=301)
     return redirect(url_for("static", filename="img/favicon.svg"), code=301)
+
+
+@root_bp.route("/theme.css")
+def theme_css() -> Response:
+    """The theme's colours as CSS custom properties, loaded after static/css/site.css."""
+    response = Response(current_theme().css(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@root_bp.route("/theme/<name>")
+def theme_file(name: str) -> Response:
+    """A file theme.toml names (logo, favicon); anything else 404."""
+    path = current_theme().file_path(name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=ALLOWED_SUFFIXES[path.suffix], max_age=3600)
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest() -> Response:
+    """The web app manifest in the page's language (W3C Web Application Manifest)."""
+    theme = current_theme()
+    lang_code = str(g.lang_code)
+    service = _("Participate")
+    body: dict[str, object] = {
+        "name": f"{service} – {theme.organisation_name(lang_code)}",  # noqa: RUF001
+        "short_name": service,
+        "lang": lang_code,
+        "dir": "ltr",
+        "start_url": url_for("web.index", lang_code=lang_code),
+        "scope": "/",
+        "display": "browser",
+        "theme_color": theme.colours["brand"],
+        "background_color": "#ffffff",
+        "icons": [
+            {
+                "src": url_for("root.theme_file", name=name),
+                "type": ALLOWED_SUFFIXES[Path(name).suffix],
+                "sizes": "any",
+            }
+            for key, name in theme.files.items()
+            if key == "favicon"
+        ],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @bp.route("/")

@@ -110,7 +110,7 @@ def test_favicon_and_static_assets_are_served_locally(client):
     assert client.get("/favicon.ico").status_code == 301
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
-    assert "--blue" in response.get_data(as_text=True)
+    assert "--brand" in response.get_data(as_text=True)
     response.close()
 
 

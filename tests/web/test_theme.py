@@ -1,0 +1,108 @@
+"""Theming: the city's name, logo, colours, favicon and web manifest come from a theme folder
+whose colours keep WCAG 2.2 AA contrast."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from participate import create_app
+from participate.config import ROOT
+from participate.theme import (
+    CONTRAST_PAIRS,
+    ThemeError,
+    contrast_ratio,
+    load_theme,
+)
+
+THEMES = ROOT / "themes"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "ratio"),
+    [
+        ("#ffffff", "#000000", 21.0),
+        ("#000000", "#ffffff", 21.0),
+        ("#777777", "#ffffff", 4.48),  # the classic just-failing grey
+        ("#767676", "#ffffff", 4.54),
+        ("#1f4e9c", "#1f4e9c", 1.0),
+    ],
+)
+def test_contrast_ratio_is_the_wcag_formula(first, second, ratio):
+    assert contrast_ratio(first, second) == pytest.approx(ratio, abs=0.01)
+
+
+@pytest.mark.parametrize("name", ["default", "example"])
+def test_shipped_themes_keep_aa_contrast(name):
+    theme = load_theme(THEMES / name)
+    for fore, back, minimum, what in CONTRAST_PAIRS:
+        ratio = contrast_ratio(theme.colours.get(fore, fore), theme.colours.get(back, back))
+        assert ratio >= minimum, what
+    assert theme.contrast_failures() == []
+
+
+def test_a_theme_below_aa_is_refused(tmp_path: Path):
+    text = (THEMES / "example" / "theme.toml").read_text(encoding="utf-8")
+    (tmp_path / "theme.toml").write_text(
+        text.replace('brand = "#00615c"', 'brand = "#4f9a96"'), encoding="utf-8"
+    )
+    for name in ("logo.svg", "favicon.svg"):
+        (tmp_path / name).write_bytes((THEMES / "example" / name).read_bytes())
+    with pytest.raises(ThemeError, match="white text on the header"):
+        load_theme(tmp_path)
+
+
+def test_a_theme_file_outside_the_folder_is_refused(tmp_path: Path):
+    text = (THEMES / "example" / "theme.toml").read_text(encoding="utf-8")
+    (tmp_path / "theme.toml").write_text(
+        text.replace('logo = "logo.svg"', 'logo = "../../etc/passwd.svg"'), encoding="utf-8"
+    )
+    with pytest.raises(ThemeError, match="logo"):
+        load_theme(tmp_path)
+
+
+@pytest.fixture
+def example_client(settings):
+    app = create_app(dataclasses.replace(settings, theme="themes/example"))
+    return app.test_client()
+
+
+def test_default_theme_names_espoo(client):
+    page = client.get("/sv/").get_data(as_text=True)
+    assert "Esbo stad" in page
+    assert 'rel="manifest"' in page
+    css = client.get("/theme.css")
+    assert css.mimetype == "text/css"
+    assert "--brand: #1f4e9c;" in css.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "organisation"),
+    [("fi", "Järvenrannan kaupunki"), ("sv", "Sjöstrands stad"), ("en", "City of Järvenranta")],
+)
+def test_example_theme_changes_name_logo_colours_and_manifest(example_client, lang, organisation):
+    page = example_client.get(f"/{lang}/").get_data(as_text=True)
+    assert organisation in page
+    assert "Espoon kaupunki" not in page
+    assert "Esbo stad" not in page
+    assert "City of Espoo" not in page
+    assert '<img class="brand-logo" src="/theme/logo.svg" alt=""' in page
+    assert 'rel="icon" href="/theme/favicon.svg"' in page
+
+    assert "--brand: #00615c;" in example_client.get("/theme.css").get_data(as_text=True)
+    with example_client.get("/theme/logo.svg") as logo:
+        assert (logo.status_code, logo.mimetype) == (200, "image/svg+xml")
+        assert logo.get_data().startswith(b"<svg")
+    assert example_client.get("/theme/theme.toml").status_code == 404
+    assert example_client.get("/favicon.ico").headers["Location"].endswith("/theme/favicon.svg")
+
+    response = example_client.get(f"/{lang}/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    assert manifest["lang"] == lang
+    assert manifest["name"].endswith(organisation)
+    assert manifest["start_url"] == f"/{lang}/"
+    assert manifest["theme_color"] == "#00615c"
+    assert manifest["icons"][0]["src"] == "/theme/favicon.svg"
