@@ -141,12 +141,18 @@ class ActivityForm(FlaskForm):
     )
     lat = FloatField(
         _l("Latitude (optional)"),
-        validators=[Optional(), NumberRange(*LAT_RANGE, message=_l("Give a point in Espoo."))],
+        validators=[
+            Optional(),
+            NumberRange(*LAT_RANGE, message=_l("Give a point inside the city.")),
+        ],
         description=_l("To show the place on the map, e.g. 60.1756."),
     )
     lon = FloatField(
         _l("Longitude (optional)"),
-        validators=[Optional(), NumberRange(*LON_RANGE, message=_l("Give a point in Espoo."))],
+        validators=[
+            Optional(),
+            NumberRange(*LON_RANGE, message=_l("Give a point inside the city.")),
+        ],
         description=_l("For example 24.8053."),
     )
     starts_at = DateTimeLocalField(

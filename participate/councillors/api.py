@@ -107,7 +107,7 @@ def lookup() -> Response:
             raise ApiError(400, message, fields={"lat": message, "lon": message})
         found = district_at(*point)
         if found is None:
-            raise ApiError(404, _("This place is outside Espoo."))
+            raise ApiError(404, _("This place is outside the city."))
         return jsonify({"district": district_object(found), "alternatives": [], "source": "point"})
     if "postal_code" in args:
         try:
@@ -119,7 +119,7 @@ def lookup() -> Response:
             ) from None
         if result is None:
             code = args["postal_code"].strip()
-            raise ApiError(404, _("%(code)s is not an Espoo postal code.", code=code))
+            raise ApiError(404, _("%(code)s is not a postal code of this city.", code=code))
         postal = result.postal_code
         return jsonify(
             {

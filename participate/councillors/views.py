@@ -60,7 +60,7 @@ def find_district(args: MultiDict[str, str], form: FindDistrictForm) -> Lookup:
         # A well-formed code of another town (00100) is a mistake in the field, too.
         form.postal_code.errors = [
             _(
-                "%(code)s is not an Espoo postal code. Check the number, or find your "
+                "%(code)s is not a postal code of this city. Check the number, or find your "
                 "district on the map.",
                 code=form.postal_code.data,
             )

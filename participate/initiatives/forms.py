@@ -109,7 +109,7 @@ class InitiativeForm(FlaskForm):
             raise ValidationError(_l("Write a number, for example 60.2055.")) from None
         if value is not None and not bounds[0] <= value <= bounds[1]:
             raise ValidationError(
-                _l("The point is outside Espoo. Choose a point inside the city, or none.")
+                _l("The point is outside the city. Choose a point inside it, or none.")
             )
 
     def validate(self, extra_validators: Any = None) -> bool:

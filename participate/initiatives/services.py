@@ -125,7 +125,7 @@ def check_point(lat: float | None, lon: float | None) -> District | None:
     district = district_at(lat, lon)
     if district is None:
         raise InvalidInitiative(
-            _l("The point is outside Espoo. Choose a point inside the city, or none."), field="lat"
+            _l("The point is outside the city. Choose a point inside it, or none."), field="lat"
         )
     return district
 

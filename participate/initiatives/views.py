@@ -402,7 +402,7 @@ def district_at_point() -> Response:
         return jsonify(error=_("Give lat and lon as numbers.")), 400  # type: ignore[return-value]
     district = district_at(lat, lon)
     if district is None:
-        return jsonify(district=None, name=None, message=_("The point is outside Espoo."))
+        return jsonify(district=None, name=None, message=_("The point is outside the city."))
     return jsonify(district=district.slug, name=district.name(current_lang()))
 
 

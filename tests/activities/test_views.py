@@ -540,7 +540,7 @@ PROPOSAL_ERRORS = [
     ({"ends_at": "2020-01-01T10:00"}, "ends_at", "The end must be after the start."),
     ({"capacity": "0"}, "capacity", "Enter at least 1."),
     ({"max_group_size": "99"}, "max_group_size", "Enter a number from 1 to %(max)s."),
-    ({"lat": "10.0"}, "lat", "Give a point in Espoo."),
+    ({"lat": "10.0"}, "lat", "Give a point inside the city."),
     ({"lon": ""}, "lat", "Give both latitude and longitude, or neither."),
     ({"languages": ["xx"]}, "languages", "Choose one of the options in the list."),
 ]
