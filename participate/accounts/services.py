@@ -18,7 +18,7 @@ from participate.accounts import tokens
 from participate.accounts.identity import get_identity, unlink_identity
 from participate.accounts.models import Role, User
 from participate.accounts.passwords import check_strength, hash_password, verify_password
-from participate.accounts.personal_data import export_sections
+from participate.accounts.personal_data import erase_sections, export_sections
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
@@ -292,3 +292,4 @@ def delete_account(user: User, password: str) -> None:
     user.home_district_id = None
     user.deleted_at = utcnow()
     unlink_identity(user)
+    erase_sections(user)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from participate.accounts.personal_data import register_exporter
+from participate.accounts.personal_data import register_eraser, register_exporter
 from participate.initiatives import personal_data
 
 PROFILE_SECTION = "initiatives/_profile_section.html"
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     register_exporter(app, "initiatives", personal_data.export)
+    register_eraser(app, "initiatives", personal_data.erase)
     # accounts/profile.html includes every template in this list (accounts imports no feature).
     sections: list[str] = app.jinja_env.globals.setdefault("profile_sections", [])  # type: ignore[assignment]
     if PROFILE_SECTION not in sections:

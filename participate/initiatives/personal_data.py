@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from participate.accounts.models import User
 from participate.extensions import db
-from participate.initiatives.models import Initiative, Support
+from participate.initiatives.models import Follow, Initiative, Support
 
 
 def export(user: User) -> dict[str, Any]:
@@ -21,7 +21,19 @@ def export(user: User) -> dict[str, Any]:
         .where(Support.user_id == user.id)
         .order_by(Support.created_at)
     )
+    follows = db.session.scalars(
+        sa.select(Follow).where(Follow.user_id == user.id).order_by(Follow.id)
+    )
     return {
+        "following": [
+            {
+                "initiative_id": f.initiative_id,
+                "theme_id": f.theme_id,
+                "district_id": f.district_id,
+                "since": f.created_at.isoformat(),
+            }
+            for f in follows
+        ],
         "written": [
             {
                 "id": i.id,
@@ -38,3 +50,8 @@ def export(user: User) -> dict[str, Any]:
             for row in supported
         ],
     }
+
+
+def erase(user: User) -> None:
+    """What the person follows is only about them: gone with the account."""
+    db.session.execute(sa.delete(Follow).where(Follow.user_id == user.id))

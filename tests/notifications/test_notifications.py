@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from participate.accounts.models import Role
+from participate.accounts.models import Role, User
 from participate.extensions import db
 from participate.initiatives.models import Follow, Initiative
 from participate.mail.sender import build_message
@@ -205,3 +205,39 @@ def test_settings_page_saves_each_kind_and_the_language(app, client, login_as):
         )
     assert rows["answered"] == Frequency.WEEKLY
     assert rows["hidden"] == Frequency.NEVER
+
+
+def test_my_data_shows_follows_and_settings_and_deleting_the_account_erases_them(
+    app, client, login_as
+):
+    with app.app_context():
+        initiative = factories.create_initiative(title="Penkit puistoon")
+    user = login_as(email="follower@example.fi")
+    client.post(f"/fi/initiatives/{initiative.id}/follow", data={"intent": "follow"})
+    with app.app_context():
+        person = db.session.get(User, user.id)
+        save_settings(person, {"published": Frequency.WEEKLY}, language="fi")
+        db.session.add(
+            PendingNotification(
+                user_id=user.id,
+                kind="published",
+                frequency=Frequency.WEEKLY,
+                title="Penkit puistoon",
+                endpoint="initiatives.detail",
+                link_values={"initiative_id": initiative.id},
+            )
+        )
+        db.session.commit()
+
+    export = client.get("/en/account/my-data/download").get_json()
+    assert [f["initiative_id"] for f in export["initiatives"]["following"]] == [initiative.id]
+    assert export["notifications"]["settings"]["published"] == "weekly"
+    assert [p["title"] for p in export["notifications"]["waiting_for_digest"]] == [
+        "Penkit puistoon"
+    ]
+
+    response = client.post("/en/account/my-data/delete", data={"password": factories.PASSWORD})
+    assert response.status_code == 302
+    with app.app_context():
+        for model in (Follow, NotificationSetting, PendingNotification):
+            assert db.session.scalars(sa.select(model).where(model.user_id == user.id)).all() == []
