@@ -81,6 +81,15 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint("max_group_size >= 1", name="group_size_positive"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_activities_starts_at", "starts_at"),
+        # The desk's queue: submitted items in its order ("waiting since", id), read a page
+        # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
+        sa.Index(
+            "ix_activities_queue",
+            sa.text("COALESCE(submitted_at, status_changed_at)"),
+            "id",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
         # The public lists (upcoming soonest first, the archive newest first) and their
         # "not yet ended" / "ended" split, over published activities only. Migration 0008.
         sa.Index(

@@ -102,6 +102,15 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
+        # The desk's queue: submitted items in its order ("waiting since", id), read a page
+        # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
+        sa.Index(
+            "ix_initiatives_queue",
+            sa.text("COALESCE(submitted_at, status_changed_at)"),
+            "id",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
         # The public lists' orders over the public statuses. Scanned backwards for "newest
         # first"; the last column (id) makes the order total, as keyset paging needs.
         # Migration 0008.
@@ -236,6 +245,8 @@ class Support(Base):
     __table_args__ = (
         sa.UniqueConstraint("initiative_id", "user_id"),
         sa.UniqueConstraint("initiative_id", "person_hash"),
+        # The statistics' supports per month (a range count). Migration 0012.
+        sa.Index("ix_supports_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -152,58 +152,76 @@ def _language_condition(model: type[ModeratedMixin], lang: str) -> sa.ColumnElem
     return sa.true()
 
 
-def _waiting_rows(model: type[ModeratedMixin], filters: QueueFilters, now: datetime) -> Any:
+def _waiting_rows(
+    model: type[ModeratedMixin], filters: QueueFilters, now: datetime, limit: int | None = None
+) -> list[sa.Select[Any]]:
     """(kind, item_id, since, report_count) of the kind's waiting items matching the filters:
     submitted ones, and any with open reports (waiting since the first open report).
 
     Two halves joined by UNION ALL rather than one `status = 'submitted' OR reported`, which
-    scans the whole table: "submitted" reads `ix_<table>_status`, "reported, not submitted"
-    starts from the open reports (`ix_reports_open`)."""
+    scans the whole table: "submitted, no open report" reads `ix_<table>_queue` (waiting
+    since COALESCE(submitted_at, status_changed_at), id), "reported" starts from the open
+    reports (`ix_reports_open`). With `limit`, each half is cut to its first `limit` rows in
+    the queue's order, so a page reads that many index entries per half instead of sorting
+    everything waiting."""
     reports = _open_reports(model.moderation_kind)
-    since = sa.case(
-        (reports.c.first_report_at.is_not(None), reports.c.first_report_at),
-        else_=sa.func.coalesce(model.submitted_at, model.status_changed_at),
+    item_id = model.id  # type: ignore[attr-defined]
+    kind = sa.literal(model.moderation_kind, sa.String).label("kind")
+    waiting_since = sa.func.coalesce(model.submitted_at, model.status_changed_at)
+    open_report = (
+        sa.select(Report.id)
+        .where(
+            Report.item_kind == model.moderation_kind,
+            Report.item_id == item_id,
+            Report.resolved_at.is_(None),
+        )
+        .exists()
     )
-    columns = (
-        sa.literal(model.moderation_kind, sa.String).label("kind"),
-        model.id.label("item_id"),  # type: ignore[attr-defined]
-        since.label("since"),
-        sa.func.coalesce(reports.c.report_count, 0).label("report_count"),
-    )
-    on = reports.c.item_id == model.id  # type: ignore[attr-defined]
-    submitted = (
-        sa.select(*columns)
-        .select_from(model)
-        .outerjoin(reports, on)
-        .where(model.status == Status.SUBMITTED)
-    )
+    submitted = sa.select(
+        kind,
+        item_id.label("item_id"),
+        waiting_since.label("since"),
+        sa.literal(0, sa.Integer).label("report_count"),
+    ).where(model.status == Status.SUBMITTED, ~open_report)
     reported = (
-        sa.select(*columns)
+        sa.select(
+            kind,
+            item_id.label("item_id"),
+            reports.c.first_report_at.label("since"),
+            reports.c.report_count.label("report_count"),
+        )
         .select_from(model)
-        .join(reports, on)
-        .where(model.status != Status.SUBMITTED)
+        .join(reports, reports.c.item_id == item_id)
     )
     halves = []
-    for query in (submitted, reported):
+    for query, since in ((submitted, waiting_since), (reported, reports.c.first_report_at)):
         if filters.district:
             query = query.where(_district_condition(model, filters.district))
         if filters.language:
             query = query.where(_language_condition(model, filters.language))
         if filters.min_age_days:
             query = query.where(since <= now - timedelta(days=filters.min_age_days))
+        if limit is not None:
+            query = query.order_by(since, item_id).limit(limit)
         halves.append(query)
     return halves
 
 
-def _queue_union(filters: QueueFilters, now: datetime) -> sa.Subquery | None:
+def _queue_union(
+    filters: QueueFilters, now: datetime, limit: int | None = None
+) -> sa.Subquery | None:
+    """Everything waiting that matches the filters as one UNION ALL; with `limit`, only each
+    half's first `limit` rows in the queue's order (enough for a page ending at `limit`)."""
     selects = [
         half
         for model in QUEUE_KINDS
         if not filters.kind or model.moderation_kind == filters.kind
-        for half in _waiting_rows(model, filters, now)
+        for half in _waiting_rows(model, filters, now, limit)
     ]
     if not selects:
         return None
+    if limit is not None:  # a compound SELECT takes ORDER BY/LIMIT only in subqueries
+        selects = [sa.select(half.subquery()) for half in selects]
     return sa.union_all(*selects).subquery("queue")
 
 
@@ -211,14 +229,16 @@ class QueuePage(Pagination):
     """One page of the queue, oldest first (a Pagination, for the desk's page links).
 
     Three queries whatever the queue's length: the page's (kind, id) rows from one UNION
-    ALL over the kinds, then one load per kind on the page; the total comes from the
+    ALL over the kinds (each half read in index order up to the page's end, see
+    _waiting_rows), then one load per kind on the page; the total comes from the
     caller's per-kind counts when nothing is filtered (counted once per request), else one
     COUNT over the same union.
     """
 
     def _query_items(self) -> list[QueueEntry]:
-        union: sa.Subquery | None = self._query_args["union"]
+        filters: QueueFilters = self._query_args["filters"]
         now: datetime = self._query_args["now"]
+        union = _queue_union(filters, now, limit=self._query_offset + self.per_page)
         if union is None:
             return []
         rows = db.session.execute(
@@ -244,7 +264,7 @@ class QueuePage(Pagination):
         known: int | None = self._query_args["total"]
         if known is not None:
             return known
-        union: sa.Subquery | None = self._query_args["union"]
+        union = _queue_union(self._query_args["filters"], self._query_args["now"])
         if union is None:
             return 0
         return int(db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0)
@@ -277,7 +297,7 @@ def list_queue_page(
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
-        union=_queue_union(filters, now),
+        filters=filters,
         total=total,
         now=now,
     )
