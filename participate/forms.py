@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, ValidationError
+from wtforms import DateField, Field, Form, ValidationError
 from wtforms.validators import Email, InputRequired, Length
+from wtforms.widgets import TextInput
+
+from participate.inputs import parse_date
 
 
 def required() -> InputRequired:
@@ -48,3 +51,31 @@ def show_domain_error(form: Form, error: Any) -> None:
         field.errors = [*field.errors, error.message] if field.errors else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class TextDateField(DateField):
+    """A date typed in one text box (one Tab stop; a browser's date input takes three or
+    four): ``1.12.2026`` or ``2026-12-01`` (`participate.inputs.parse_date`). Shown as
+    ``d.m.yyyy``; what the person typed is shown back as typed. `data` is a `date` or None;
+    text that is not a date leaves None and the error "Not a valid date value." (forms
+    replace it with their own message)."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = " ".join(str(value) for value in valuelist).strip()
+        if not raw:
+            self.data = None
+            return
+        self.data = parse_date(raw)
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid date value."))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(str(value) for value in self.raw_data)
+        if self.data:
+            return f"{self.data.day}.{self.data.month}.{self.data.year}"
+        return ""

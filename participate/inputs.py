@@ -10,7 +10,8 @@ range raise on SQLite (OverflowError) and PostgreSQL ("integer out of range"). S
 - query-string and form values arrive with C0/C1 control characters removed (tab, line feed
   and carriage return stay: text areas need them) by `CleanRequest`, for every view at once;
 - numbers in the query string go through `parse_whole` / `page_number`, never ``type=int``
-  (Python's int() accepts 10**100, "1_000", " 7" and Arabic-Indic digits).
+  (Python's int() accepts 10**100, "1_000", " 7" and Arabic-Indic digits);
+- dates typed as text go through `parse_date` (``1.12.2026`` or ``2026-12-01``).
 
 JSON request bodies are not cleaned here (the API is read-only); a view that accepts JSON text
 must pass it through `clean_text`.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from flask import Flask, abort
@@ -35,6 +37,30 @@ MAX_PAGE = 100_000
 # C0 controls except TAB, LF, CR; DEL; C1 controls. NUL is the one PostgreSQL refuses.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WHOLE = re.compile(r"[0-9]{1,10}")
+_FINNISH_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_date(raw: str) -> date | None:
+    """A calendar date typed as text: ``d.m.yyyy`` as written in Finland in Finnish and
+    Swedish (``1.12.2026``, ``01.12.2026``) or ISO 8601 ``yyyy-mm-dd`` (links and the API).
+
+    Surrounding spaces are ignored; only ASCII digits count. Returns None for anything
+    else, including dates that do not exist (``31.2.2026``) and years before 1000.
+    """
+    text = raw.strip()
+    if found := _FINNISH_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in found.groups())
+    elif found := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    if year < 1000:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def clean_text(value: str) -> str:

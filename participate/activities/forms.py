@@ -36,7 +36,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.activities.models import ORGANISER_LABELS, TEXT_LIMITS, OrganiserKind
 from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
-from participate.forms import NotBlank, email_address, max_length, optional_int, required
+from participate.forms import (
+    NotBlank,
+    TextDateField,
+    email_address,
+    max_length,
+    optional_int,
+    required,
+)
 from participate.i18n.locale import LANGS, TIMEZONE
 
 HELSINKI = ZoneInfo(TIMEZONE)
@@ -340,8 +347,13 @@ class FilterForm(Form):
     """The list filters, read from the query string (GET, no CSRF)."""
 
     district = SelectField(_l("Major district"), default="", validate_choice=True)
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    # One text box per date (one Tab stop each; a date input takes three or four).
+    date_from = TextDateField(
+        _l("From"), validators=[Optional()], description=_l("For example 1.12.2026")
+    )
+    date_to = TextDateField(
+        _l("To"), validators=[Optional()], description=_l("For example 1.12.2026")
+    )
     language = SelectField(_l("Language spoken"), default="", validate_choice=True)
     has_places = BooleanField(
         _l("Only activities with free places"), false_values=(False, "false", "0", "")

@@ -62,6 +62,9 @@ class MapParts:
     script: Markup  # inline JavaScript; the template wraps it in <script nonce=…>
 
 
+MARKER_SIZE = 28  # CSS px, the marker's width and height (static/css/activities.css)
+
+
 @dataclass(frozen=True)
 class Point:
     lat: float
@@ -87,6 +90,15 @@ class _Popup(MacroElement):
         self.html_json = htmlsafe_json_dumps(html)
 
 
+def same_place_groups(points: tuple[Point, ...]) -> list[tuple[Point, ...]]:
+    """The points grouped by place, to 4 decimals of a degree (about 11 m north-south), in
+    the order each place first appears; the points of a group keep their order."""
+    groups: dict[tuple[float, float], list[Point]] = {}
+    for point in points:
+        groups.setdefault((round(point.lat, 4), round(point.lon, 4)), []).append(point)
+    return [tuple(group) for group in groups.values()]
+
+
 def _render(points: tuple[Point, ...], zoom: int) -> MapParts:
     settings = current_app.config["SETTINGS"]
     fmap = folium.Map(location=CENTRE, zoom_start=zoom, tiles=None, control_scale=True)
@@ -94,13 +106,27 @@ def _render(points: tuple[Point, ...], zoom: int) -> MapParts:
     fmap.default_js = [("leaflet", leaflet_url("leaflet.js"))]
     fmap.default_css = [("leaflet_css", leaflet_url("leaflet.css"))]
     folium.TileLayer(tiles=settings.tile_url, attr=settings.tile_attribution).add_to(fmap)
-    for point in points:
+    for group in same_place_groups(points):
+        first = group[0]
+        # Activities at one place share one marker (overlapping markers would hide each
+        # other); its popup lists them all. A 28 px round DivIcon (WCAG 2.2 target size,
+        # 2.5.8: at least 24x24 CSS px) instead of Leaflet's 25x41 pin image; its
+        # accessible name is the activities' titles.
+        titles = "; ".join(point.title for point in group)
         marker = folium.Marker(
-            [point.lat, point.lon], tooltip=map_text(point.title), alt=point.title
+            [first.lat, first.lon],
+            tooltip=map_text(titles),
+            icon=folium.DivIcon(
+                html=f'<span class="visually-hidden">{map_text(titles)}</span>',
+                icon_size=(MARKER_SIZE, MARKER_SIZE),
+                icon_anchor=(MARKER_SIZE // 2, MARKER_SIZE // 2),
+                class_name="activity-marker",
+            ),
         )
-        popup = (
-            f'<a href="{map_text(point.url)}">{map_text(point.title)}</a><br>'
-            f"{map_text(point.when)}<br>{map_text(point.place)}"
+        popup = "".join(
+            f'<p class="map-popup-item"><a href="{map_text(point.url)}">{map_text(point.title)}'
+            f"</a><br>{map_text(point.when)}<br>{map_text(point.place)}</p>"
+            for point in group
         )
         _Popup(popup).add_to(marker)
         marker.add_to(fmap)

@@ -1,4 +1,4 @@
-"""Run axe-core on a Playwright page and report the WCAG 2.1 A/AA violations readably.
+"""Run axe-core on a Playwright page and report the WCAG 2.2 A/AA violations readably.
 
     violations = axe_violations(page)
     assert not violations, "\\n".join(violations)
@@ -17,7 +17,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
 _axe = Axe()
 
@@ -48,7 +48,7 @@ def _format(violation: dict[str, Any]) -> str:
 def axe_violations(
     page: Page, *, context: str | list[Any] | dict[str, Any] | None = None
 ) -> list[str]:
-    """The WCAG 2.0/2.1 level A and AA violations on the page as it is now, one string each.
+    """The WCAG 2.0/2.1/2.2 level A and AA violations on the page as it is now, one string each.
 
     `context` limits the check to part of the page (axe's include/exclude selectors).
     """
@@ -76,6 +76,6 @@ def assert_accessible(page: Page, label: str = "") -> None:
     """Fail with the violations listed, prefixed with `label` (or the page's URL)."""
     violations = axe_violations(page)
     where = label or page.url
-    assert not violations, f"axe found WCAG 2.1 A/AA violations on {where}:\n" + "\n".join(
+    assert not violations, f"axe found WCAG 2.2 A/AA violations on {where}:\n" + "\n".join(
         violations
     )

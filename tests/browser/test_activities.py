@@ -241,3 +241,59 @@ def test_keyboard_only_sign_up(app: Flask, page: Page, outbox) -> None:
     expect(page.locator(".flash-success")).to_be_visible()
     assert [m.language for m in outbox(to="erik@example.fi")] == ["sv"]
     assert re.search(r"/sv/signups/\S+", outbox(to="erik@example.fi")[0].body_text)
+
+
+def test_map_markers_are_targets_of_24_px_that_do_not_overlap(app: Flask, page: Page) -> None:
+    """WCAG 2.2 2.5.8: activities at one place share a marker; every marker is >= 24x24."""
+    with app.app_context():
+        for n in range(3):
+            factories.create_activity(title={"fi": f"Kerho {n}"})
+        factories.create_activity(title={"fi": "Muualla"}, lat=60.2300, lon=24.6500)
+    nav = ActivityNavigator(page, "fi")
+    nav.open("activities/")
+    markers = page.locator(".folium-map .leaflet-marker-icon")
+    expect(markers).to_have_count(2)
+    boxes = [markers.nth(i).bounding_box() for i in range(2)]
+    for box in boxes:
+        assert box is not None
+        assert box["width"] >= 24, box
+        assert box["height"] >= 24, box
+    a, b = boxes
+    assert a is not None
+    assert b is not None
+    apart = (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+    assert apart, boxes
+    shared = markers.filter(has_text="Kerho 0")
+    expect(shared).to_have_count(1)
+    shared.focus()
+    page.keyboard.press("Enter")
+    links = page.locator(".leaflet-popup-content a")
+    expect(links).to_have_count(3)
+    for n in range(3):
+        expect(links.filter(has_text=f"Kerho {n}")).to_have_count(1)
+    assert_accessible(page, "activity map with a shared marker open")
+
+
+def test_date_filters_take_one_tab_stop_each(page: Page) -> None:
+    nav = ActivityNavigator(page, "sv")
+    nav.open("activities/")
+    page.locator("#district").focus()
+    stops = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("() => document.activeElement.id"))
+    assert stops == ["date_from", "date_to", "language"]
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("31.12.2099")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("1.1.2099")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "date_from=1.1.2099" in page.url
+    expect(page.locator("#date_from")).to_have_value("1.1.2099")
+    expect(nav.error_summary()).to_have_count(0)
