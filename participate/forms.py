@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import DateField, Field, Form, ValidationError
 from wtforms.validators import Email, InputRequired, Length
 from wtforms.widgets import TextInput
 
 from participate.inputs import parse_date
+
+
+class PlainForm(Form):
+    """Base for every form that is not a FlaskForm (GET filters, forms inside a `FormField`):
+    no CSRF token of its own, and WTForms' own messages ("Not a valid choice") in the page's
+    language as in a FlaskForm. A bare `wtforms.Form` would answer in English."""
+
+    class Meta:
+        def get_translations(self, form: Form) -> Any:
+            return wtforms_translations
 
 
 def required() -> InputRequired:

@@ -38,6 +38,7 @@ from participate.activities.models import ORGANISER_LABELS, TEXT_LIMITS, Organis
 from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
 from participate.forms import (
     NotBlank,
+    PlainForm,
     TextDateField,
     email_address,
     max_length,
@@ -343,7 +344,7 @@ class CancelActivityForm(FlaskForm):
     )
 
 
-class FilterForm(Form):
+class FilterForm(PlainForm):
     """The list filters, read from the query string (GET, no CSRF)."""
 
     district = SelectField(_l("Major district"), default="", validate_choice=True)

@@ -27,7 +27,15 @@ from participate.councillors.models import (
     SERVICE_LANGUAGES,
 )
 from participate.districts.queries import normalise_postal_code
-from participate.forms import NotBlank, email_address, max_length, optional_int, required, strip
+from participate.forms import (
+    NotBlank,
+    PlainForm,
+    email_address,
+    max_length,
+    optional_int,
+    required,
+    strip,
+)
 
 
 def _postal_code(form: Form, field: Field) -> None:
@@ -38,7 +46,7 @@ def _postal_code(form: Form, field: Field) -> None:
     field.data = normalised
 
 
-class FindDistrictForm(Form):
+class FindDistrictForm(PlainForm):
     """`?postal_code=02100` on the map page: a GET form, so no CSRF token."""
 
     postal_code = StringField(
@@ -49,7 +57,7 @@ class FindDistrictForm(Form):
     )
 
 
-class PartyFilterForm(Form):
+class PartyFilterForm(PlainForm):
     party = SelectField(_l("Party"), validate_choice=True)
 
 

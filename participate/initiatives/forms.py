@@ -7,7 +7,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     RadioField,
     SearchField,
     SelectField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.forms import NotBlank, max_length, optional_int, required, strip
+from participate.forms import NotBlank, PlainForm, max_length, optional_int, required, strip
 from participate.i18n.locale import LANG_AUTONYMS, LANGS
 from participate.initiatives.models import BODY_MAX, TITLE_MAX, AuthorDisplay
 from participate.initiatives.services import FROM_POINT
@@ -136,7 +135,7 @@ class SupportForm(FlaskForm):
     """Support or withdraw: only the CSRF token; the button says which."""
 
 
-class FilterForm(Form):
+class FilterForm(PlainForm):
     """The list's filters: a GET form, so no CSRF token (it changes nothing)."""
 
     q = SearchField(_l("Search"), filters=[strip])

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, RadioField
 
-from participate.forms import required
+from participate.forms import PlainForm, required
 from participate.i18n.locale import LANG_NAMES, LANGS
 from participate.notifications.kinds import EVENT_KINDS
 from participate.notifications.models import Frequency
@@ -26,7 +26,7 @@ def _kinds_form() -> type[Form]:
         kind: RadioField(label, choices=FREQUENCY_CHOICES, validators=[required()])
         for kind, (label, _line) in EVENT_KINDS.items()
     }
-    return type("KindsForm", (Form,), fields)
+    return type("KindsForm", (PlainForm,), fields)
 
 
 class NotificationSettingsForm(FlaskForm):

@@ -34,7 +34,8 @@ def settings() -> ResponseReturnValue:
         db.session.commit()
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for(".settings", lang_code=current_user.language))
-    return render_template("notifications/settings.html", form=form, kinds=EVENT_KINDS)
+    status = 400 if request.method == "POST" else 200
+    return render_template("notifications/settings.html", form=form, kinds=EVENT_KINDS), status
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -241,3 +241,21 @@ def test_my_data_shows_follows_and_settings_and_deleting_the_account_erases_them
     with app.app_context():
         for model in (Follow, NotificationSetting, PendingNotification):
             assert db.session.scalars(sa.select(model).where(model.user_id == user.id)).all() == []
+
+
+def test_invalid_settings_are_listed_in_the_error_summary_with_links_to_their_fields(
+    app, client, login_as
+):
+    # The settings form encloses one radio group per kind (a FormField): the error summary
+    # must reach into it instead of failing on the enclosed form's error dictionary.
+    login_as()
+    response = client.post(
+        "/fi/account/notifications", data={"kinds-published": "bogus", "language": "xx"}
+    )
+    assert response.status_code == 400
+    soup = pages.check_page(response.get_data(as_text=True), "fi", csrf=False)
+    links = [a["href"] for a in soup.select("#error-summary a")]
+    assert "#kinds-published-0" in links
+    assert "#language-0" in links
+    # WTForms' own messages are in the page's language, inside the enclosed form too.
+    assert "Not a valid choice" not in soup.get_text()
