@@ -46,7 +46,7 @@ def test_a_filter_form_answers_in_the_page_language(app):
         from flask import request
 
         form = FilterForm(request.args)
-        form.district.choices = [("", "–"), ("suur-espoonlahti", "Stor-Esboviken")]
-        form.language.choices = [("", "–"), ("sv", "svenska")]
+        form.district.choices = [("", "Alla"), ("suur-espoonlahti", "Stor-Esboviken")]
+        form.language.choices = [("", "Alla"), ("sv", "svenska")]
         assert not form.validate()
         assert form.district.errors == ["Inte ett giltigt val"]  # WTForms' own Swedish catalog
