@@ -1,7 +1,7 @@
 """Interface text that scripts show (Leaflet's controls, our own map scripts), translated here.
 
 Every page carries the strings as JSON in `<script type="application/json" id="ui-strings"
-data-i18n>`; static/js/leaflet-i18n.js reads them before any map is made and sets Leaflet's
+data-i18n>`; static/js/map-controls.js reads them before any map is made and sets Leaflet's
 defaults (the zoom buttons' names, the popup close button's name). Scripts never hold
 interface text of their own, so the catalogs are the one source of every visible string.
 """

@@ -175,13 +175,13 @@ def untranslated(html: str, content: str, words: set[str]) -> list[str]:
 
 
 def leaflet_untranslated(html: str) -> list[str]:
-    """Leaflet's English defaults stay unless leaflet-i18n.js runs right after leaflet.js."""
+    """Leaflet's English defaults stay unless map-controls.js runs right after leaflet.js."""
     sources = [tag.get("src", "") for tag in BeautifulSoup(html, "html.parser")("script")]
     for index, src in enumerate(sources):
         if src.endswith("/leaflet.js") and sources[index + 1 :][:1] != [
-            "/static/js/leaflet-i18n.js"
+            "/static/js/map-controls.js"
         ]:
-            return ["leaflet.js without static/js/leaflet-i18n.js right after it"]
+            return ["leaflet.js without static/js/map-controls.js right after it"]
     return []
 
 
