@@ -88,6 +88,18 @@ DEMO_INITIATIVES: list[tuple[str, str, str, str, str | None, bool, tuple[int, ..
         Status.PUBLISHED,
     ),
     (
+        "fi",
+        "Ölstenin lähikirjasto auki myös lauantaisin",
+        "Ölstenin lähikirjasto on kiinni viikonloppuisin. Moni lapsiperhe ja työssäkäyvä "
+        "ehtisi kirjastoon vain lauantaina.\n\nEhdotan, että kirjasto olisi auki lauantaisin "
+        "kello 10–16.",
+        "culture-libraries",
+        "suur-espoonlahti",
+        False,
+        (4,),
+        Status.PUBLISHED,
+    ),
+    (
         "sv",
         "Längre öppettider på Sellobiblioteket",
         "Många som arbetar sent hinner inte till biblioteket. Biblioteket kunde vara öppet till "
