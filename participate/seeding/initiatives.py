@@ -92,7 +92,7 @@ DEMO_INITIATIVES: list[tuple[str, str, str, str, str | None, bool, tuple[int, ..
         "Ölstenin lähikirjasto auki myös lauantaisin",
         "Ölstenin lähikirjasto on kiinni viikonloppuisin. Moni lapsiperhe ja työssäkäyvä "
         "ehtisi kirjastoon vain lauantaina.\n\nEhdotan, että kirjasto olisi auki lauantaisin "
-        "kello 10–16.",
+        "kello 10 ja 16 välillä.",
         "culture-libraries",
         "suur-espoonlahti",
         False,
