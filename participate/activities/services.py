@@ -366,27 +366,11 @@ def notify_change(activity: Activity, changes: list[Change], *, actor: User | No
     link is issued again and the earlier one stops working); and the organiser, unless they
     made the change. Returns the number of e-mails queued."""
     count = 0
-    activity_link_for = {
-        lang: external_url("activities.detail", lang_code=lang, activity_id=activity.id)
-        for lang in LANGS
-    }
     for signup in _live_signups(activity.id):
         token = new_token()
         signup.token_hash = hash_token(token)
-        title = activity.title(signup.language).text
-        queue_email(
-            to=signup.email,
-            language=signup.language,
-            subject=_l("Changed: %(title)s", title=title),
-            template="activities/changed",
-            name=signup.name,
-            is_organiser=False,
-            activity=activity,
-            title=title,
-            changes=changes,
-            link=external_url("activities.signup", lang_code=signup.language, token=token),
-            activity_link=activity_link_for[signup.language],
-        )
+        link = external_url("activities.signup", lang_code=signup.language, token=token)
+        _queue_change_notice(activity, changes, signup.email, signup.language, signup.name, link)
         count += 1
     db.session.flush()
     organiser = db.session.get(User, activity.author_id) if activity.author_id else None
@@ -395,21 +379,38 @@ def notify_change(activity: Activity, changes: list[Change], *, actor: User | No
         and organiser.is_active
         and (actor is None or actor.id != organiser.id)
     ):
-        title = activity.title(organiser.language).text
-        queue_email(
-            to=organiser.email,
-            language=organiser.language,
-            subject=_l("Changed: %(title)s", title=title),
-            template="activities/changed",
-            name=organiser.display_name,
-            is_organiser=True,
-            activity=activity,
-            title=title,
-            changes=changes,
-            activity_link=activity_link_for[organiser.language],
+        _queue_change_notice(
+            activity, changes, organiser.email, organiser.language, organiser.display_name, None
         )
         count += 1
     return count
+
+
+def _queue_change_notice(
+    activity: Activity,
+    changes: list[Change],
+    to: str,
+    language: str,
+    name: str,
+    signup_link: str | None,
+) -> None:
+    """One "Changed:" e-mail; a participant gets their new private link, the organiser none."""
+    title = activity.title(language).text
+    queue_email(
+        to=to,
+        language=language,
+        subject=_l("Changed: %(title)s", title=title),
+        template="activities/changed",
+        name=name,
+        is_organiser=signup_link is None,
+        activity=activity,
+        title=title,
+        changes=changes,
+        activity_link=external_url(
+            "activities.detail", lang_code=language, activity_id=activity.id
+        ),
+        **({"link": signup_link} if signup_link else {}),
+    )
 
 
 # The texts the development manager may correct on the desk, with their longest length
