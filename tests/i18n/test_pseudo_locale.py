@@ -28,10 +28,11 @@ from bs4 import BeautifulSoup, Comment, Doctype
 from flask import Flask
 from flask.testing import FlaskClient
 
-from participate.accounts.models import Role, User
+from participate.accounts.models import Role
 from participate.extensions import babel, db
 from participate.i18n.formatting import DATETIME_JOINERS
 from participate.i18n.locale import LANG_AUTONYMS
+from tests.pages import page_urls, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN, CLOSE = "⟦", "⟧"
@@ -40,7 +41,6 @@ LETTER = re.compile(r"[^\W\d_]")
 # Proper names and symbols that are the same in every language.
 ALLOWED = {"Suomeksi", "På svenska", "In English", "SDG", "OpenStreetMap", "Leaflet", "\u00d7"}
 ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "aria-description")
-PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 # Templates join content with punctuation ("Title \u2013 district", "Name <e-mail>").
 SEPARATORS = re.compile(r"\s*[\u00b7\u2013\u2014:;()<>,|/]\s*|\s-\s")
 
@@ -213,77 +213,12 @@ def in_content(text: str, content: str) -> bool:
     return False
 
 
-def ids(app: Flask) -> dict[str, str]:
-    """A real value for each URL parameter of tests/routes.txt, from the demo content."""
-    from participate.activities.models import Activity
-    from participate.councillors.models import Councillor
-    from participate.districts.models import District
-    from participate.initiatives.models import Initiative, Theme
-    from participate.moderation.models import StandardReason
-
-    def first(model: Any) -> str:
-        return str(db.session.scalar(sa.select(model.id).order_by(model.id).limit(1)))
-
-    with app.app_context():
-        return {
-            "activity_id": first(Activity),
-            "councillor_id": first(Councillor),
-            "district_id": first(District),
-            "theme_id": first(Theme),
-            "initiative_id": first(Initiative),
-            "reason_id": first(StandardReason),
-            "user_id": first(User),
-            "item_id": first(Initiative),
-            "kind": "initiative",
-            "slug": str(db.session.scalar(sa.select(District.slug).limit(1))),
-            "token": "not-a-valid-token",
-        }
-
-
-def page_urls(app: Flask) -> list[tuple[str, str]]:
-    """(method, URL) of every page of tests/routes.txt in `/fi/`, parameters filled."""
-    values = ids(app)
-    urls = []
-    for line in (ROOT / "tests" / "routes.txt").read_text().splitlines():
-        rule, methods, _endpoint = line.split()
-        if not rule.startswith("/<any(fi,sv,en):lang_code>"):
-            continue
-        path = rule.replace("<any(fi,sv,en):lang_code>", "fi")
-        path = PARAM.sub(lambda m: values[m.group(2)], path)
-        for method in methods.split(","):
-            urls.append((method, path))
-    # The states a parameter or a missing page brings.
-    urls += [
-        ("GET", "/fi/councillors/?postal_code=abc"),
-        ("GET", "/fi/councillors/?postal_code=00100"),
-        ("GET", "/fi/councillors/?postal_code=02100"),
-        ("GET", "/fi/initiatives/?q=zzzzzz"),
-        ("GET", "/fi/initiatives/?page=999"),
-        ("GET", "/fi/activities/?from=not-a-date"),
-        ("GET", "/fi/no-such-page"),
-        ("GET", "/fi/moderation/?kind=activity"),
-        ("GET", f"/fi/moderation/activity/{values['activity_id']}"),
-        ("GET", f"/fi/moderation/activity/{values['activity_id']}/edit"),
-    ]
-    return urls
-
-
-def sign_in(client: FlaskClient, app: Flask, role: Role) -> None:
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.role == role).limit(1))
-        assert user is not None
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-
 def test_every_page_and_error_state_is_translated(pseudo_app: Flask) -> None:
     content = content_strings(pseudo_app)
     words = cldr_words("fi")
     failures: dict[str, list[str]] = {}
     seen = 0
-    urls = page_urls(pseudo_app)
+    urls = page_urls(pseudo_app, "fi")
     for who in ("anonymous", "resident", "admin"):
         client = pseudo_app.test_client()
         if who != "anonymous":
