@@ -21,11 +21,12 @@ from participate.accounts.forms import (
     ResetPasswordForm,
 )
 from participate.accounts.identity import get_identity
+from participate.accounts.models import User
 from participate.accounts.tokens import RESET_MAX_AGE, VERIFY_MAX_AGE
 from participate.districts.queries import list_districts
 from participate.errors import DomainError
-from participate.extensions import db, limiter
-from participate.forms import show_domain_error
+from participate.extensions import limiter
+from participate.forms import Done, handle_action, handle_form
 from participate.i18n.content import current_lang
 
 bp = Blueprint("accounts", __name__, url_prefix="/<any(fi,sv,en):lang_code>/account")
@@ -54,56 +55,63 @@ def register() -> ResponseReturnValue:
     form.home_district.choices = _district_choices()
     if request.method == "GET":
         form.language.data = current_lang()
-    if form.validate_on_submit():
-        registration = services.Registration(
-            display_name=form.display_name.data,
-            email=form.email.data,
-            password=form.password.data,
-            language=form.language.data,
-            home_district_id=form.home_district.data,
-        )
-        try:
-            services.register(registration)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            # The same answer whether or not the address already had an account.
-            return render_template(
-                "accounts/register_sent.html",
+    return handle_form(
+        form,
+        lambda: services.register(
+            services.Registration(
+                display_name=form.display_name.data,
                 email=form.email.data,
-                hours=VERIFY_MAX_AGE // 3600,
+                password=form.password.data,
+                language=form.language.data,
+                home_district_id=form.home_district.data,
             )
-    return render_template("accounts/register.html", form=form)
+        ),
+        # The same answer whether or not the address already had an account.
+        done=lambda _result: render_template(
+            "accounts/register_sent.html", email=form.email.data, hours=VERIFY_MAX_AGE // 3600
+        ),
+        template="accounts/register.html",
+        invalid_status=200,
+    )
 
 
 @bp.route("/verify/<token>")
 def verify_email(token: str) -> ResponseReturnValue:
-    try:
-        user, just_verified = services.verify_email(token)
-    except DomainError as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
-    db.session.commit()
-    if just_verified and not current_user.is_authenticated:
-        # The link was mailed right after registration: following it the first time proves
-        # the mailbox and signs the new resident in (registration itself does not, so that
-        # it answers the same for an address that already has an account).
-        login_user(user)
-    flash(_("Thank you! Your e-mail address is verified."), "success")
-    if current_user.is_authenticated:
-        return redirect(url_for("accounts.profile"))
-    return redirect(url_for("accounts.login"))
+    def verified(result: tuple[User, bool]) -> Done:
+        user, just_verified = result
+        if just_verified and not current_user.is_authenticated:
+            # The link was mailed right after registration: following it the first time
+            # proves the mailbox and signs the new resident in (registration itself does
+            # not, so that it answers the same for an address that already has an account).
+            login_user(user)
+        target = "accounts.profile" if current_user.is_authenticated else "accounts.login"
+        return Done(url_for(target), _("Thank you! Your e-mail address is verified."))
+
+    return handle_action(
+        lambda: services.verify_email(token),
+        done=verified,
+        failed=lambda error: (
+            render_template("accounts/link_problem.html", message=error.message),
+            400,
+        ),
+    )
 
 
 @bp.route("/verify", methods=["POST"])
 @login_required
 @limiter.limit("3 per hour")
-def resend_verification() -> BaseResponse:
-    if not current_user.is_verified:
-        services.send_verification(current_user)
-        db.session.commit()
-    flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("accounts.profile"))
+def resend_verification() -> ResponseReturnValue:
+    def send() -> None:
+        if not current_user.is_verified:
+            services.send_verification(current_user)
+
+    return handle_action(
+        send,
+        done=lambda _result: Done(
+            url_for("accounts.profile"),
+            _("We sent a new link to %(email)s.", email=current_user.email),
+        ),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -112,17 +120,19 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            flash(_("You are signed in."), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("web.index"))
-    return render_template("accounts/login.html", form=form)
+
+    def signed_in(user: User) -> Done:
+        login_user(user, remember=form.remember.data)
+        target = _safe_next(request.args.get("next")) or url_for("web.index")
+        return Done(target, _("You are signed in."))
+
+    return handle_form(
+        form,
+        lambda: services.authenticate(form.email.data, form.password.data),
+        done=signed_in,
+        template="accounts/login.html",
+        invalid_status=200,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -136,13 +146,15 @@ def logout() -> BaseResponse:
 @limiter.limit("5 per minute;20 per hour", methods=["POST"])
 def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        return render_template(
+    return handle_form(
+        form,
+        lambda: services.request_password_reset(form.email.data),
+        done=lambda _result: render_template(
             "accounts/reset_sent.html", email=form.email.data, hours=RESET_MAX_AGE // 3600
-        )
-    return render_template("accounts/forgot_password.html", form=form)
+        ),
+        template="accounts/forgot_password.html",
+        invalid_status=200,
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -156,16 +168,16 @@ def reset_password(token: str) -> ResponseReturnValue:
             "accounts/forgot_password.html", form=forgot, problem=error.message
         ), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password is changed. Sign in with your new password."), "success")
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form)
+    return handle_form(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        done=lambda _result: Done(
+            url_for("accounts.login"),
+            _("Your password is changed. Sign in with your new password."),
+        ),
+        template="accounts/reset_password.html",
+        invalid_status=200,
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -175,22 +187,20 @@ def profile() -> ResponseReturnValue:
     form.home_district.choices = _district_choices()
     if request.method == "GET":
         form.home_district.data = current_user.home_district_id
-    if form.validate_on_submit():
-        try:
-            services.update_profile(
-                current_user,
-                display_name=form.display_name.data,
-                language=form.language.data,
-                home_district_id=form.home_district.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your details are saved."), "success")
-            return redirect(url_for("accounts.profile", lang_code=current_user.language))
-    return render_template(
-        "accounts/profile.html", form=form, password_form=ChangePasswordForm(prefix="password")
+    return handle_form(
+        form,
+        lambda: services.update_profile(
+            current_user,
+            display_name=form.display_name.data,
+            language=form.language.data,
+            home_district_id=form.home_district.data,
+        ),
+        done=lambda _result: Done(
+            url_for("accounts.profile", lang_code=current_user.language),
+            _("Your details are saved."),
+        ),
+        template="accounts/profile.html",
+        password_form=ChangePasswordForm(prefix="password"),
     )
 
 
@@ -199,21 +209,21 @@ def profile() -> ResponseReturnValue:
 @limiter.limit(AUTH_LIMIT)
 def change_password() -> ResponseReturnValue:
     password_form = ChangePasswordForm(prefix="password")
-    if password_form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, password_form.current_password.data, password_form.password.data
-            )
-        except DomainError as error:
-            show_domain_error(password_form, error)
-        else:
-            db.session.commit()
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.profile"))
-    form = ProfileForm(obj=current_user, prefix="profile", formdata=None)
-    form.home_district.choices = _district_choices()
-    form.home_district.data = current_user.home_district_id
-    return render_template("accounts/profile.html", form=form, password_form=password_form), 400
+
+    def page() -> str:
+        form = ProfileForm(obj=current_user, prefix="profile", formdata=None)
+        form.home_district.choices = _district_choices()
+        form.home_district.data = current_user.home_district_id
+        return render_template("accounts/profile.html", form=form, password_form=password_form)
+
+    return handle_form(
+        password_form,
+        lambda: services.change_password(
+            current_user, password_form.current_password.data, password_form.password.data
+        ),
+        done=lambda _result: Done(url_for("accounts.profile"), _("Your password is changed.")),
+        page=page,
+    )
 
 
 @bp.route("/my-data")
@@ -240,16 +250,16 @@ def download_data() -> Response:
 @limiter.limit(AUTH_LIMIT)
 def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_account(current_user, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account and personal data are deleted."), "success")
-            return redirect(url_for("web.index"))
-    return render_template(
-        "accounts/my_data.html", form=form, identity=get_identity(current_user.id)
-    ), 400
+
+    def deleted(_result: None) -> Done:
+        logout_user()
+        return Done(url_for("web.index"), _("Your account and personal data are deleted."))
+
+    return handle_form(
+        form,
+        lambda: services.delete_account(current_user, form.password.data),
+        done=deleted,
+        page=lambda: render_template(
+            "accounts/my_data.html", form=form, identity=get_identity(current_user.id)
+        ),
+    )
