@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 
 from participate.accounts.models import Role
 from participate.accounts.permissions import role_required
@@ -14,9 +14,7 @@ from participate.councillors import queries, services
 from participate.councillors.forms import CouncillorForm
 from participate.councillors.models import Councillor, CouncillorRole
 from participate.councillors.views import bp
-from participate.errors import DomainError
-from participate.extensions import db
-from participate.forms import show_domain_error
+from participate.forms import Done, handle_form
 from participate.i18n.content import current_lang
 
 
@@ -55,51 +53,48 @@ def admin_index() -> str:
 
 @bp.route("/admin/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def admin_new() -> str | Response | tuple[str, int]:
+def admin_new() -> ResponseReturnValue:
     form = _form()
-    if form.validate_on_submit():
-        try:
-            councillor = services.create_councillor(form.to_data(), actor=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added.", name=councillor.full_name), "success")
-            return redirect(url_for("councillors.admin_index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("councillors/admin/form.html", form=form, councillor=None), status
+    return handle_form(
+        form,
+        lambda: services.create_councillor(form.to_data(), actor=current_user),
+        done=lambda councillor: Done(
+            url_for("councillors.admin_index"), _("%(name)s is added.", name=councillor.full_name)
+        ),
+        template="councillors/admin/form.html",
+        councillor=None,
+    )
 
 
 @bp.route("/admin/<int:councillor_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def admin_edit(councillor_id: int) -> str | Response | tuple[str, int]:
+def admin_edit(councillor_id: int) -> ResponseReturnValue:
     councillor = _get_or_404(councillor_id)
     form = _form(councillor)
-    if form.validate_on_submit():
-        try:
-            services.update_councillor(councillor, form.to_data(), actor=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The details of %(name)s are saved.", name=councillor.full_name), "success")
-            return redirect(url_for("councillors.admin_index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("councillors/admin/form.html", form=form, councillor=councillor), status
+    return handle_form(
+        form,
+        lambda: services.update_councillor(councillor, form.to_data(), actor=current_user),
+        done=lambda _result: Done(
+            url_for("councillors.admin_index"),
+            _("The details of %(name)s are saved.", name=councillor.full_name),
+        ),
+        template="councillors/admin/form.html",
+        councillor=councillor,
+    )
 
 
 @bp.route("/admin/<int:councillor_id>/remove", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def admin_remove(councillor_id: int) -> Response | tuple[str, int]:
+def admin_remove(councillor_id: int) -> ResponseReturnValue:
     councillor = _get_or_404(councillor_id)
     form = FlaskForm()
-    if form.validate_on_submit():
-        name = councillor.full_name
-        services.delete_councillor(councillor, actor=current_user)
-        db.session.commit()
-        flash(_("%(name)s is removed.", name=name), "success")
-        return redirect(url_for("councillors.admin_index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "councillors/admin/remove.html", form=form, councillor=councillor
-    ), status
+    name = councillor.full_name
+    return handle_form(
+        form,
+        lambda: services.delete_councillor(councillor, actor=current_user),
+        done=lambda _result: Done(
+            url_for("councillors.admin_index"), _("%(name)s is removed.", name=name)
+        ),
+        template="councillors/admin/remove.html",
+        councillor=councillor,
+    )

@@ -36,9 +36,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, HiddenField
 
 from participate.accounts.identity import get_identity
-from participate.extensions import csrf, db, limiter
+from participate.accounts.models import Identity
+from participate.errors import DomainError
+from participate.extensions import csrf, limiter
+from participate.forms import Done, handle_action, handle_form
 from participate.i18n.content import current_lang
 from participate.identification import saml, services
+from participate.identification.models import IdentificationRequest
 from participate.urls import external_url
 
 bp = Blueprint("identification", __name__)
@@ -74,17 +78,19 @@ def identify() -> Any:
     form = IdentifyForm()
     if request.method == "GET":
         form.next.data = _safe_path(request.args.get("next")) or url_for("accounts.profile")
-    if form.validate_on_submit():
-        location = services.start(
+    return handle_form(
+        form,
+        lambda: services.start(
             current_user,
             lang=current_lang(),
             return_to=_safe_path(form.next.data) or url_for("accounts.profile"),
             show_name=bool(form.show_name.data),
-        )
-        db.session.commit()
-        return redirect(location, 303)
-    return render_template(
-        "identification/identify.html", form=form, identity=get_identity(current_user.id)
+        ),
+        done=lambda location: redirect(location, 303),
+        page=lambda: render_template(
+            "identification/identify.html", form=form, identity=get_identity(current_user.id)
+        ),
+        invalid_status=200,
     )
 
 
@@ -92,26 +98,33 @@ def identify() -> Any:
 @login_required
 def done() -> BaseResponse | tuple[str, int]:
     _enabled()
-    try:
-        identity, finished = services.finish(current_user, request.args.get("request", ""))
-    except services.IdentificationFailed as error:
-        db.session.rollback()
-        return render_template("identification/failed.html", message=error.message), 400
-    result = finished.result or {}
-    session[SESSION_NAME_ID] = result.get("name_id", "")
-    session[SESSION_INDEX] = result.get("session_index", "")
-    db.session.commit()
-    if identity.counts_toward_threshold(current_app.config["SETTINGS"].municipality_code):
-        flash(_("You are identified. Your supports count toward the threshold."), "success")
-    else:
-        flash(
+
+    def identified(result: tuple[Identity, IdentificationRequest]) -> Done:
+        identity, finished = result
+        answer = finished.result or {}
+        session[SESSION_NAME_ID] = answer.get("name_id", "")
+        session[SESSION_INDEX] = answer.get("session_index", "")
+        if identity.counts_toward_threshold(current_app.config["SETTINGS"].municipality_code):
+            return Done(
+                finished.return_to,
+                _("You are identified. Your supports count toward the threshold."),
+            )
+        return Done(
+            finished.return_to,
             _(
                 "You are identified. You do not live in Espoo or are under 18, so your "
                 "supports are shown as other supports."
             ),
-            "success",
         )
-    return redirect(finished.return_to)
+
+    return handle_action(
+        lambda: services.finish(current_user, request.args.get("request", "")),
+        done=identified,
+        failed=lambda error: (
+            render_template("identification/failed.html", message=error.message),
+            400,
+        ),
+    )
 
 
 @bp.route(f"{PAGE}/sign-out", methods=["POST"])
@@ -161,17 +174,21 @@ def metadata() -> Response:
 def acs() -> BaseResponse | tuple[str, int]:
     _enabled()
     relay_state = request.form.get("RelayState", "")
-    try:
-        answered = services.accept(request.form.get("SAMLResponse", ""), relay_state)
-    except services.IdentificationFailed as error:
-        db.session.rollback()
-        g.lang_code = error.lang
-        with force_locale(error.lang):
+
+    def refused(error: DomainError) -> tuple[str, int]:
+        # The page that started the identification chose the language (no prefix here).
+        g.lang_code = lang = getattr(error, "lang", "fi")
+        with force_locale(lang):
             return render_template("identification/failed.html", message=error.message), 400
-    db.session.commit()
-    # 303 to a GET on our own site: the SameSite=Lax session cookie comes along again.
-    return redirect(
-        external_url("identification.done", lang_code=answered.lang, request=answered.id), 303
+
+    return handle_action(
+        lambda: services.accept(request.form.get("SAMLResponse", ""), relay_state),
+        # 303 to a GET on our own site: the SameSite=Lax session cookie comes along again.
+        done=lambda answered: redirect(
+            external_url("identification.done", lang_code=answered.lang, request=answered.id),
+            303,
+        ),
+        failed=refused,
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participate.extensions import csrf, db, limiter
+from participate.extensions import csrf, limiter
+from participate.forms import Done, handle_action, handle_form
 from participate.notifications import services
 from participate.notifications.forms import NotificationSettingsForm
 from participate.notifications.kinds import ALL_KINDS, EVENT_KINDS
@@ -25,17 +26,20 @@ def settings() -> ResponseReturnValue:
         for kind, frequency in services.settings_of(current_user.id).items():
             form.kinds[kind].data = frequency.value
         form.language.data = current_user.language
-    if form.validate_on_submit():
-        services.save_settings(
+    return handle_form(
+        form,
+        lambda: services.save_settings(
             current_user,
             {kind: Frequency(form.kinds[kind].data) for kind in EVENT_KINDS},
             language=form.language.data,
-        )
-        db.session.commit()
-        flash(_("Your notification settings are saved."), "success")
-        return redirect(url_for(".settings", lang_code=current_user.language))
-    status = 400 if request.method == "POST" else 200
-    return render_template("notifications/settings.html", form=form, kinds=EVENT_KINDS), status
+        ),
+        done=lambda _result: Done(
+            url_for(".settings", lang_code=current_user.language),
+            _("Your notification settings are saved."),
+        ),
+        template="notifications/settings.html",
+        kinds=EVENT_KINDS,
+    )
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -50,8 +54,13 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         abort(404)
     label = _("every digest") if request_.kind == ALL_KINDS else str(EVENT_KINDS[request_.kind][0])
     if request.method == "POST":
-        if not services.unsubscribe(request_):
-            abort(404)
-        db.session.commit()
-        return render_template("notifications/unsubscribed.html", label=label)
+
+        def unsubscribe() -> None:
+            if not services.unsubscribe(request_):
+                abort(404)
+
+        return handle_action(
+            unsubscribe,
+            done=lambda _result: render_template("notifications/unsubscribed.html", label=label),
+        )
     return render_template("notifications/unsubscribe.html", label=label, token=token)
