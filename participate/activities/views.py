@@ -46,6 +46,7 @@ from participate.districts.queries import list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
+from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
@@ -103,14 +104,32 @@ def _district_choices(empty_label: str) -> list[tuple[Any, str]]:
     return [("", empty_label), *((d.slug, d.name(lang)) for d in list_districts())]
 
 
+GONE = GoneTexts(
+    heading=_l("This activity has been hidden"),
+    hidden=_l(
+        "The city's development manager has hidden this activity. "
+        "It is no longer visible to residents."
+    ),
+    automatic=_l(
+        "The activity was hidden automatically because residents reported it. The city's "
+        "development manager checks it and decides whether it is published again."
+    ),
+    back=_l("See the other activities"),
+    back_endpoint="activities.index",
+)
+
+
 def _visible_row(activity_id: int) -> queries.ActivityRow:
-    """Published activities for everyone; others only for their organiser and moderators."""
+    """Published activities for everyone; others only for their organiser and moderators.
+    A hidden one answers 410 with the reason (participate/gone.py), others 404."""
     row = queries.get_activity_row(activity_id)
     if row is None:
         abort(404)
     if row.activity.status != Status.PUBLISHED and not services.can_manage(
         current_user, row.activity
     ):
+        if row.activity.status == Status.HIDDEN:  # it was public: say so, as for initiatives
+            abort_gone("activity", row.activity.id, GONE)
         abort(404)
     return row
 

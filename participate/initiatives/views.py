@@ -10,13 +10,13 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -28,6 +28,7 @@ from participate.districts.queries import district_at, list_districts
 from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
+from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import LANGUAGE_NAMES
 from participate.initiatives import clock, follows, opendata, queries, services
@@ -48,6 +49,20 @@ from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
 bp = Blueprint("initiatives", __name__, url_prefix="/<any(fi,sv,en):lang_code>/initiatives")
+
+GONE = GoneTexts(
+    heading=_l("This initiative has been hidden"),
+    hidden=_l(
+        "The city's development manager has hidden this initiative. "
+        "It is no longer visible to residents."
+    ),
+    automatic=_l(
+        "It was hidden automatically because residents reported it. The city's development "
+        "manager checks it and decides whether it is published again."
+    ),
+    back=_l("See the other initiatives"),
+    back_endpoint="initiatives.index",
+)
 
 SUBMIT_LIMIT = "20 per hour"
 SUPPORT_LIMIT = "30 per minute"
@@ -76,21 +91,10 @@ def _get_visible(initiative_id: int) -> Initiative:
     initiative = queries.get_initiative(initiative_id)
     hidden = initiative is not None and initiative.status == Status.HIDDEN
     if hidden and not is_visible_to(initiative, current_user):
-        abort(_gone(initiative))
+        abort_gone("initiative", initiative.id, GONE)
     if initiative is None or not is_visible_to(initiative, current_user):
         abort(404)
     return initiative
-
-
-def _gone(initiative: Initiative) -> Response:
-    """410 Gone for a hidden initiative: it was public, so its address was shared and
-    supporters come back to it. The page says the development manager hid it and why (the
-    standard reasons in the page's language; the moderator's note to the author stays private).
-    """
-    reason_of = current_app.extensions.get("public_hiding_reason")
-    reason = reason_of("initiative", initiative.id, current_lang()) if reason_of else None
-    page = render_template("initiatives/gone.html", initiative=initiative, reason=reason)
-    return make_response(page, 410)
 
 
 def _map_settings() -> dict[str, str]:

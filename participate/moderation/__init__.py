@@ -21,5 +21,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(report_bp)
     # web/navigation.py shows the number next to the menu item with this endpoint.
     app.extensions.setdefault("nav_badges", {})["moderation.index"] = count_waiting_for_menu
-    # The 410 page of a hidden item says why (initiatives/views.py reads it).
+    # The 410 page of a hidden item says why (participate/gone.py reads it).
     app.extensions["public_hiding_reason"] = public_hiding_reason
