@@ -8,6 +8,7 @@ across connections, which the browser and concurrency tests need.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import smtplib
 import socket
@@ -18,6 +19,8 @@ from typing import Any
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
@@ -27,7 +30,7 @@ from participate.config import Settings
 from participate.districts import loaders
 from participate.extensions import db, limiter
 from participate.mail.models import OutboxMessage
-from tests.scratch_db import postgres_database, worker_database_url
+from tests.scratch_db import postgres_database, scratch_database, worker_database_url
 
 REFERENCE_TABLES = {"districts", "postal_codes", "alembic_version"}
 # "gw0", "gw1", … in a pytest-xdist worker (`make test` runs `pytest -n 2`); "" otherwise.
@@ -106,6 +109,41 @@ def app(settings: Settings) -> Iterator[Flask]:
     # Close pooled connections: psycopg warns (an error here) about ones collected open.
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _migrated_scratch(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Flask, Config]]:
+    """A scratch database of the worker's own, migrated to head once, with an app bound to it
+    and the Alembic configuration Flask-Migrate gives `flask db` (see `migrated_database`)."""
+    with scratch_database("migrated", tmp_path_factory.mktemp("migrated")) as url:
+        scratch_app = create_app(dataclasses.replace(settings, database_url=url))
+        with scratch_app.app_context():
+            config = scratch_app.extensions["migrate"].migrate.get_config()
+            command.upgrade(config, "head")
+            try:
+                yield scratch_app, config
+            finally:
+                db.engine.dispose()
+
+
+@pytest.fixture
+def migrated_database(_migrated_scratch: tuple[Flask, Config]) -> Iterator[Config]:
+    """The Alembic `Config` of a scratch database at head: `alembic.command.downgrade(config,
+    "0004")` and the like run the real migrations in this process (no `flask db` subprocess,
+    which costs a second or two of imports each), in an app context bound to that database.
+
+    Built once per worker and shared by the migration tests, which leave it at head; a test
+    that fails halfway is upgraded to head again here, so the next one starts from there.
+    The session's test database is never touched.
+    """
+    scratch_app, config = _migrated_scratch
+    with scratch_app.app_context():
+        try:
+            yield config
+        finally:
+            command.upgrade(config, "head")
 
 
 def _empty_postgres_tables(connection: sa.Connection, tables: list[sa.Table]) -> None:
