@@ -1,13 +1,23 @@
-"""Benchmark the pages as production serves them: `make bench SCALE=1000`.
+"""Benchmark the pages as production serves them: `make bench SCALE=1000,100000`.
 
-1. A fresh database (an SQLite file in a temporary directory, or `--database-url` for
-   PostgreSQL), migrated with `flask db upgrade`, districts and postal codes loaded with the
-   `flask districts` commands, then SCALE accounts and every feature's data at that scale
-   (`participate.seeding.bench.seed`, which calls each feature's `bench_seed(ctx, scale)`).
-2. SQL queries per request, counted in this process through the Flask test client.
-3. gunicorn with 2 sync workers on a free port of 127.0.0.1, as in production.
-4. wrk (or a small threaded Python client when wrk is missing) against each URL for a fixed
-   duration; a Markdown table to stdout and to bench-results/<timestamp>.md.
+For each scale (the number of initiatives; the other tables grow with it):
+
+1. A fresh database of its own (an SQLite file in a temporary directory, or with
+   `--database-url …/bench_x` the PostgreSQL database `bench_x_<scale>`, created here),
+   migrated with `flask db upgrade`, districts and postal codes loaded with the
+   `flask districts` commands, then every feature's data at that scale
+   (`participate.seeding.bench.seed`: bulk COPY on PostgreSQL, executemany on SQLite).
+2. SQL queries per request, counted in this process through the Flask test client; the
+   desk's pages (BENCH_SIGNED_IN_URLS) signed in as the benchmark's administrator.
+3. gunicorn with deploy/gunicorn.conf.py on a free port of 127.0.0.1, as in production.
+4. Per URL: the median of single requests one at a time (the server time of one request),
+   then wrk (or a small threaded Python client when wrk is missing) for a fixed duration;
+   the workers' RSS after the last URL.
+
+A hello-world Flask app (scripts/bench_hello.py) under the same gunicorn settings is measured
+before and after, and the report compares each page between the scales (growth = req/s at
+the largest scale / req/s at the smallest) and with hello-world. Markdown to stdout and to
+bench-results/<timestamp>.md.
 
 Not part of the test suite. Nothing leaves 127.0.0.1. docs/performance.md explains the method.
 """
@@ -75,15 +85,24 @@ end
 """
 
 
-# The default run stays under about 3 minutes however many pages the features list.
+# The default load phase stays under about 3 minutes per scale however many pages there are.
 DEFAULT_DURATION = 5
 MIN_DURATION = 2
-LOAD_BUDGET = 120
+LOAD_BUDGET = 150
+# Single requests one after another per URL, for the median server time of one request.
+SINGLE_REQUESTS = 15
+# What issue #11 asks of every page: growth from the smallest to the largest scale at least
+# this (req/s ratio), and one request's median time at most this many milliseconds.
+MIN_GROWTH = 0.8
+MAX_SINGLE_MS = 50.0
+# What issue #11 asks of a worker after the whole run at the largest scale.
+MAX_WORKER_RSS_MB = 200
 
 
 def default_duration(urls: int) -> int:
-    """Seconds per URL so that every URL plus the closing baseline fit the budget."""
-    return max(MIN_DURATION, min(DEFAULT_DURATION, LOAD_BUDGET // (urls + 1)))
+    """Seconds per URL so that every URL (with its single requests, about a second) plus the
+    closing baseline fit the budget."""
+    return max(MIN_DURATION, min(DEFAULT_DURATION, LOAD_BUDGET // (urls + 1) - 1))
 
 
 class BenchError(RuntimeError):
@@ -106,11 +125,16 @@ class Row:
     requests: int = 0
     errors: int = 0
     cpu_ms: float | None = None
+    single_ms: float = 0.0  # median of SINGLE_REQUESTS requests one at a time
+    signed_in: bool = False
 
 
 @dataclass
 class Report:
+    """One scale's run."""
+
     args: argparse.Namespace
+    scale: int = 0
     database_label: str = ""
     database_version: str = ""
     loader: str = ""
@@ -124,6 +148,10 @@ class Report:
     load_before: float = 0.0
     load_after: float = 0.0
     baseline_end: Row | None = None
+    worker_rss_mb: list[float] = field(default_factory=list)
+    reused: bool = False
+    cookie: str = ""
+    duration: int = 0
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -142,21 +170,43 @@ def parse_duration(text: str) -> int:
     return int(match.group(1)) * (60 if match.group(2) == "m" else 1)
 
 
+def parse_scales(text: str) -> list[int]:
+    """`1000` or `1000,100000` (underscores allowed: 100_000), each at least 3, ascending."""
+    try:
+        scales = [int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not scales or min(scales) < 3:
+        raise argparse.ArgumentTypeError("each scale must be at least 3 (an admin, two moderators)")
+    return sorted(set(scales))
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Seed a fresh database, serve it with gunicorn, load every page.",
     )
-    parser.add_argument("--scale", type=int, default=1000, help="number of accounts (1000)")
+    parser.add_argument(
+        "--scale",
+        type=parse_scales,
+        default=[1000],
+        help="number of initiatives, or several separated by commas: 1000,100000 (1000)",
+    )
     parser.add_argument(
         "--database-url",
-        help="an empty database on 127.0.0.1, e.g. "
-        "postgresql+psycopg://postgres@127.0.0.1:5432/bench_<you> (default: a temporary "
-        "SQLite file)",
+        help="PostgreSQL on 127.0.0.1, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/"
+        "bench_<you>: each scale gets its own database bench_<you>_<scale>, created here "
+        "(default: a temporary SQLite file per scale)",
     )
     parser.add_argument(
         "--reset",
         action="store_true",
-        help="empty --database-url first (drops every table in it)",
+        help="replace a scale's database if it exists (PostgreSQL: DROP DATABASE)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a scale's database if this script seeded it before (migrations still run); "
+        "for measuring again after a change without seeding again",
     )
     parser.add_argument(
         "--duration",
@@ -166,7 +216,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"in {LOAD_BUDGET}s, never below {MIN_DURATION}s)",
     )
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn workers (2; deploy/gunicorn.conf.py's threads per worker)",
+    )
     parser.add_argument(
         "--loader",
         choices=["auto", "wrk", "python"],
@@ -184,8 +239,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep", action="store_true", help="keep the temporary SQLite database and logs"
     )
     args = parser.parse_args(argv)
-    if args.scale < 3:
-        parser.error("--scale must be at least 3 (an admin, two moderators)")
+    if args.reset and args.reuse:
+        parser.error("--reset and --reuse exclude each other")
     if args.connections < 1 or args.workers < 1:
         parser.error("--connections and --workers must be at least 1")
     return args
@@ -211,36 +266,83 @@ def check_database_url(url: str) -> sa.URL:
     return parsed
 
 
-def prepare_database(args: argparse.Namespace, workdir: Path) -> str:
-    """An empty database: a new SQLite file, or the given one checked (and emptied)."""
+def scale_database_url(args: argparse.Namespace, workdir: Path, scale: int) -> str:
+    """The URL of this scale's own database: `<name>_<scale>` beside the given one."""
     if not args.database_url:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return f"sqlite:///{workdir / f'bench-{scale}.sqlite3'}"
     url = check_database_url(args.database_url)
     if url.get_backend_name() == "sqlite":
-        path = Path(url.database or "")
         if not url.database or url.database == ":memory:":
             raise BenchError("SQLite needs a file: sqlite:////tmp/bench.sqlite3")
+        path = Path(url.database)
+        return str(url.set(database=str(path.with_name(f"{path.stem}_{scale}{path.suffix}"))))
+    name = f"{url.database}_{scale}"
+    check_database_url(str(url.set(database=name)))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def prepare_database(args: argparse.Namespace, database_url: str) -> bool:
+    """Create the scale's database (or empty it with --reset); True when --reuse keeps one
+    this script seeded before."""
+    url = check_database_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        path = Path(url.database or "")
         if path.exists():
+            if args.reuse and seeded_before(database_url):
+                return True
             if not args.reset:
-                raise BenchError(f"{path} exists: pass --reset to replace it")
+                raise BenchError(f"{path} exists: pass --reset to replace it (or --reuse)")
             path.unlink()
-        return args.database_url
-    engine = sa.create_engine(args.database_url)
+        return False
+    name = url.database or ""
+    server = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as connection:
-            tables = sa.inspect(connection).get_table_names()
-            if tables and not args.reset:
-                raise BenchError(
-                    f"{url.database} has {len(tables)} tables: pass --reset to empty it "
-                    "(DROP SCHEMA public CASCADE)"
-                )
-            if tables:
-                log(f"emptying {url.database}")
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
+        with server.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            quoted = server.dialect.identifier_preparer.quote(name)
+            if exists:
+                if args.reuse and seeded_before(database_url):
+                    return True
+                if not args.reset:
+                    raise BenchError(
+                        f"database {name} exists: pass --reset to replace it (or --reuse)"
+                    )
+                log(f"dropping database {name}")
+                connection.execute(sa.text(f"DROP DATABASE {quoted} WITH (FORCE)"))
+            connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
+    finally:
+        server.dispose()
+    return False
+
+
+# What --reuse needs of an earlier run, kept in the benchmark database itself.
+SEEDED_TABLE = "bench_seeded"
+
+
+def seeded_before(database_url: str) -> dict[str, Any] | None:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table(SEEDED_TABLE):
+                return None
+            text = connection.scalar(sa.text(f"SELECT data FROM {SEEDED_TABLE}"))  # noqa: S608
+            return json.loads(text) if text else None
     finally:
         engine.dispose()
-    return args.database_url
+
+
+def remember_seeding(data: dict[str, Any]) -> None:
+    """Store the run's URL values and seeding figures beside the data (for --reuse)."""
+    from participate.extensions import db
+
+    db.session.execute(sa.text(f"CREATE TABLE {SEEDED_TABLE} (data TEXT NOT NULL)"))
+    db.session.execute(
+        sa.text(f"INSERT INTO {SEEDED_TABLE} (data) VALUES (:data)"),  # noqa: S608
+        {"data": json.dumps(data)},
+    )
+    db.session.commit()
 
 
 @contextmanager
@@ -299,7 +401,8 @@ def flask_command(env: dict[str, str], *args: str) -> None:
 
 
 def seed_and_count(env: dict[str, str], report: Report) -> None:
-    """Seed through the app's models, then count SQL per request with the test client."""
+    """Seed through the app's models (unless --reuse found this scale seeded), then count
+    SQL per request with the test client."""
     from participate import create_app
     from participate.config import Settings
     from participate.extensions import db
@@ -308,7 +411,30 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
     app = create_app(Settings.from_env(env))
     started = time.perf_counter()
     with app.app_context():
-        ctx, steps = benchdata.seed(report.args.scale, seed=report.args.seed)
+        earlier = seeded_before(env["DATABASE_URL"]) if report.reused else None
+        if earlier is None:
+            ctx, steps = benchdata.seed(report.scale, seed=report.args.seed)
+            report.seed_seconds = time.perf_counter() - started
+            for step in steps:
+                if step.failed:
+                    print(step.traceback, file=sys.stderr)
+                    report.failures.append(f"seeding {step.name}: {step.note}")
+            report.seed_lines = [
+                f"{step.name.rsplit('.', 1)[-1]} {step.seconds:.1f} s"
+                + (f" ({step.note})" if step.note else "")
+                for step in steps
+            ]
+            earlier = {
+                "url_params": ctx.url_params,
+                "admin_id": ctx.admin_id,
+                "seed_seconds": report.seed_seconds,
+                "seed_lines": report.seed_lines,
+            }
+            if not report.failures:
+                remember_seeding(earlier)
+        else:
+            report.seed_seconds = float(earlier["seed_seconds"])
+            report.seed_lines = [*earlier["seed_lines"], "reused from an earlier run"]
         if db.engine.dialect.name == "postgresql":
             # Autovacuum would analyse the new rows within a minute; do it now so the
             # planner sees the same statistics in every run.
@@ -318,22 +444,23 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
         else:
             report.database_version = str(db.session.scalar(sa.text("SELECT sqlite_version()")))
         report.counts = benchdata.table_counts()
-        feature_urls, url_notes = benchdata.feature_urls(ctx)
+        feature_urls, url_notes = benchdata.feature_urls(earlier["url_params"])
+        signed_in_urls, signed_in_notes = benchdata.feature_urls(
+            earlier["url_params"], "BENCH_SIGNED_IN_URLS"
+        )
         engine = db.engine
-    report.seed_seconds = time.perf_counter() - started
-    report.seed_lines = [
-        f"{s.name} {s.seconds:.1f} s" + (f" ({s.note})" if s.note else "") for s in steps
-    ]
-    for step in steps:
-        if step.failed:
-            print(step.traceback, file=sys.stderr)
-            report.failures.append(f"seeding {step.name}: {step.note}")
-    report.notes.extend(url_notes)
+    report.notes.extend(url_notes + signed_in_notes)
+    # A signed session of the benchmark's administrator, as the login form would set it.
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    session = serializer.dumps({"_user_id": str(earlier["admin_id"]), "_fresh": True})
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    report.cookie = f"{cookie_name}={session}"
 
     wanted = [
         (url, "baseline" if url in (STATIC_BASELINE, BASELINE) else "core") for url in CORE_URLS
     ]
     wanted += [(url, "feature") for url in feature_urls]
+    wanted += [(url, "signed-in") for url in signed_in_urls]
     listed = {url for url, _ in wanted}
     candidates = [url for url in CANDIDATE_URLS if url not in listed]
 
@@ -358,6 +485,9 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
     app.logger.handlers[:] = [Remember()]
     app.logger.propagate = False
     client = app.test_client()
+    # The test client sends its own cookie jar, not a Cookie header: a second client signed in.
+    signed_in_client = app.test_client()
+    signed_in_client.set_cookie(cookie_name, session)
     try:
         for url, kind in [*wanted, *((url, "discovered") for url in candidates)]:
             counts = []
@@ -365,7 +495,7 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
             errors.clear()
             for _ in range(2):  # the first request may fill per-process caches
                 queries = 0
-                response = client.get(url)
+                response = (signed_in_client if kind == "signed-in" else client).get(url)
                 status = response.status_code
                 response.close()
                 counts.append(queries)
@@ -380,7 +510,9 @@ def seed_and_count(env: dict[str, str], report: Report) -> None:
             if kind == "discovered":
                 report.notes.append(f"`{url}`: found by probing (no BENCH_URLS entry)")
                 kind = "feature"
-            report.rows.append(Row(url, kind, status, counts[1], counts[0]))
+            report.rows.append(
+                Row(url, kind, status, counts[1], counts[0], signed_in=kind == "signed-in")
+            )
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
         engine.dispose()
@@ -401,21 +533,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int, logfile: Path) -> Any:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, logfile: Path, app: str = "wsgi:app"
+) -> Any:
+    """deploy/gunicorn.conf.py as in production, with the workers never recycled (so the
+    RSS after the run is the RSS of a worker that served every page)."""
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_MAX_REQUESTS": "0",
+        "GUNICORN_LOGLEVEL": "warning",
+        # Our own directory: the config empties it at start.
+        "PROMETHEUS_MULTIPROC_DIR": str(logfile.parent / f"metrics-{port}"),
+    }
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "--no-control-socket",
-        "-w",
-        str(workers),
-        "-b",
-        f"127.0.0.1:{port}",
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
         "--error-logfile",
         str(logfile),
-        "--log-level",
-        "warning",
-        "wsgi:app",
+        "--chdir",
+        str(ROOT / "scripts" if app.startswith("bench_hello") else ROOT),
+        app,
     ]
     # Its own session: a Ctrl-C reaches only this script, which then stops gunicorn in order.
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
@@ -432,23 +574,27 @@ def stop(process: Any) -> None:
         process.wait()
 
 
-def fetch(port: int, url: str, timeout: float = 30) -> tuple[int, bytes]:
+def fetch(
+    port: int, url: str, timeout: float = 30, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", url)
+        connection.request("GET", url, headers=headers or {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
         connection.close()
 
 
-def wait_ready(process: Any, port: int, logfile: Path, timeout: float = 60) -> None:
+def wait_ready(
+    process: Any, port: int, logfile: Path, timeout: float = 60, url: str = BASELINE
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BenchError(f"gunicorn exited with {process.returncode}:\n{tail(logfile)}")
         try:
-            if fetch(port, BASELINE, timeout=2)[0] == 200:
+            if fetch(port, url, timeout=2)[0] == 200:
                 return
         except OSError:
             pass
@@ -481,6 +627,19 @@ def worker_pids(master: int) -> list[int]:
     return pids
 
 
+def rss_mb(pids: list[int]) -> list[float]:
+    """Resident set size of each process in MiB (VmRSS; Linux only, else empty)."""
+    sizes = []
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        except (OSError, ValueError, IndexError):
+            continue
+    return sizes
+
+
 def cpu_seconds(pids: list[int]) -> float | None:
     """User + system CPU time the gunicorn workers have used (Linux only)."""
     ticks = 0
@@ -496,9 +655,24 @@ def cpu_seconds(pids: list[int]) -> float | None:
 # --- load generators -------------------------------------------------------------------------
 
 
-def load_wrk(port: int, row: Row, args: argparse.Namespace, script: Path) -> None:
+def single_requests(port: int, row: Row, headers: dict[str, str]) -> None:
+    """The median time of one request when nothing else of ours runs (SINGLE_REQUESTS of
+    them, one after another): the server time a visitor waits, plus loopback."""
+    times = []
+    for _ in range(SINGLE_REQUESTS):
+        started = time.perf_counter()
+        fetch(port, row.url, headers=headers)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    row.single_ms = percentile(times, 50) * 1000
+
+
+def load_wrk(
+    port: int, row: Row, args: argparse.Namespace, script: Path, headers: dict[str, str]
+) -> None:
     command = [
         "wrk",
+        *(part for name, value in headers.items() for part in ("-H", f"{name}: {value}")),
         "-t",
         str(min(2, args.connections)),
         "-c",
@@ -523,7 +697,7 @@ def load_wrk(port: int, row: Row, args: argparse.Namespace, script: Path) -> Non
     row.errors = data["errors"]
 
 
-def load_python(port: int, row: Row, args: argparse.Namespace) -> None:
+def load_python(port: int, row: Row, args: argparse.Namespace, headers: dict[str, str]) -> None:
     """A fallback: one thread per connection, a new connection per request (like wrk here,
     since gunicorn's sync workers close every connection). It needs CPU of its own, so its
     figures are lower than wrk's: compare them only with each other."""
@@ -539,7 +713,7 @@ def load_python(port: int, row: Row, args: argparse.Namespace) -> None:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
-                status, _ = fetch(port, row.url)
+                status, _ = fetch(port, row.url, headers=headers)
             except OSError:
                 failed += 1
                 continue
@@ -645,12 +819,12 @@ def render(report: Report) -> str:
     base_cpu = (base.cpu_ms or 0.0) if base else 0.0
     date = report.started.strftime("%Y-%m-%d")
     lines = [
-        f"### {report.database_label}, SCALE={args.scale} ({date}, commit {git_commit()})",
+        f"### {report.database_label}, SCALE={report.scale:,} ({date}, commit {git_commit()})",
         "",
         f"- Machine: {machine()}; {report.database_label} {report.database_version}.",
         f"- Server: {tool_versions(report.loader)}; {args.workers} sync workers, "
         "PARTICIPATE_ENV=production.",
-        f"- Load: {report.loader}, {args.connections} connections, {args.duration} s per URL, "
+        f"- Load: {report.loader}, {args.connections} connections, {report.duration} s per URL, "
         "from 127.0.0.1 on the same machine; load average before the run "
         f"{report.load_before:.2f}, after {report.load_after:.2f}.",
         "- Data: " + ", ".join(f"{n:,} {t}" for t, n in report.counts.items() if n) + ".",
@@ -708,61 +882,69 @@ def choose_loader(requested: str) -> str:
     return "python"
 
 
-def run(args: argparse.Namespace, workdir: Path) -> Report:
-    report = Report(args)
+def run_scale(args: argparse.Namespace, workdir: Path, scale: int, loader: str) -> Report:
+    """Seed (or reuse) this scale's database, serve it, load every URL."""
+    report = Report(args, scale=scale)
     report.load_before = os.getloadavg()[0]
-    report.loader = choose_loader(args.loader)
-    database_url = prepare_database(args, workdir)
+    report.loader = loader
+    database_url = scale_database_url(args, workdir, scale)
+    report.reused = prepare_database(args, database_url)
     report.database_label = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     env = app_environment(database_url)
 
-    log(f"migrating and loading reference data ({report.database_label})")
+    log(f"SCALE={scale}: migrating and loading reference data ({report.database_label})")
     flask_command(env, "db", "upgrade")
-    flask_command(env, "districts", "load")
-    flask_command(env, "districts", "load-postal-codes")
-    log(f"seeding SCALE={args.scale}")
+    if not report.reused:
+        flask_command(env, "districts", "load")
+        flask_command(env, "districts", "load-postal-codes")
+    log(f"SCALE={scale}: " + ("reusing the earlier seeding" if report.reused else "seeding"))
     seed_and_count(env, report)
-    log(f"seeded in {report.seed_seconds:.1f} s; {len(report.rows)} URLs to load")
-
+    log(f"SCALE={scale}: seeded in {report.seed_seconds:.1f} s; {len(report.rows)} URLs to load")
     if args.duration is None:
         args.duration = default_duration(len(report.rows))
+    report.duration = args.duration
+
     port = free_port()
-    logfile = workdir / "gunicorn.log"
+    logfile = workdir / f"gunicorn-{scale}.log"
     script = workdir / "report.lua"
     script.write_text(WRK_SCRIPT)
     server = None
     try:
         server = start_gunicorn(env, port, args.workers, logfile)
         wait_ready(server, port, logfile)
-        estimate = (len(report.rows) + 1) * (args.duration + 0.5)
-        log(f"gunicorn on 127.0.0.1:{port}; about {estimate:.0f} s of load with {report.loader}")
+        estimate = (len(report.rows) + 1) * (args.duration + 1)
+        log(f"gunicorn on 127.0.0.1:{port}; about {estimate:.0f} s of load with {loader}")
 
         def load(row: Row) -> None:
+            headers = {"Cookie": report.cookie} if row.signed_in else {}
             pids = worker_pids(server.pid)
+            single_requests(port, row, headers)
             before = cpu_seconds(pids) if pids else None
-            if report.loader == "wrk":
-                load_wrk(port, row, args, script)
+            if loader == "wrk":
+                load_wrk(port, row, args, script, headers)
             else:
-                load_python(port, row, args)
+                load_python(port, row, args, headers)
             after = cpu_seconds(pids) if pids else None
             if before is not None and after is not None and row.requests:
                 row.cpu_ms = (after - before) * 1000 / row.requests
 
         for row in report.rows:
+            headers = {"Cookie": report.cookie} if row.signed_in else {}
             # Warm every worker (per-process caches), and record what a client receives.
             for _ in range(2 * args.workers):
-                row.status, body = fetch(port, row.url)
+                row.status, body = fetch(port, row.url, headers=headers)
             row.body_bytes = len(body)
             if row.status != 200:
                 report.failures.append(f"`{row.url}`: HTTP {row.status} from gunicorn")
             load(row)
             if row.errors:
                 report.failures.append(f"`{row.url}`: {row.errors} failed requests under load")
-            log(f"{row.url}: {row.rps:.0f} req/s, p50 {row.p50_ms:.1f} ms")
+            log(f"{row.url}: {row.rps:.0f} req/s, one request {row.single_ms:.1f} ms")
         # The baseline once more: if it moved, something else used the CPU meanwhile.
         if any(row.url == BASELINE for row in report.rows):
             report.baseline_end = Row(BASELINE)
             load(report.baseline_end)
+        report.worker_rss_mb = rss_mb(worker_pids(server.pid))
     finally:
         stop(server)
     if server is not None and server.returncode not in (0, -signal.SIGTERM):
@@ -772,14 +954,131 @@ def run(args: argparse.Namespace, workdir: Path) -> Report:
     return report
 
 
+def measure_hello(args: argparse.Namespace, workdir: Path, loader: str) -> Row:
+    """scripts/bench_hello.py under the same gunicorn settings and load."""
+    row = Row("/", "hello")
+    port = free_port()
+    logfile = workdir / f"hello-{port}.log"
+    script = workdir / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    server = start_gunicorn(env, port, args.workers, logfile, app="bench_hello:app")
+    try:
+        wait_ready(server, port, logfile, url="/")
+        single_requests(port, row, {})
+        if loader == "wrk":
+            load_wrk(port, row, args, script, {})
+        else:
+            load_python(port, row, args, {})
+    finally:
+        stop(server)
+    log(f"hello-world: {row.rps:.0f} req/s, one request {row.single_ms:.1f} ms")
+    return row
+
+
+@dataclass
+class Comparison:
+    reports: list[Report]
+    hello: list[Row]
+    load_before: float = 0.0
+    load_after: float = 0.0
+    flagged: list[str] = field(default_factory=list)
+
+
+def same_page(url: str) -> str:
+    """The URL with its numbers left out: the deepest page or a detail page has another
+    number at each scale, but is the same page to compare."""
+    return re.sub(r"\d+", "#", url)
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """Per URL: req/s at each scale, growth (largest / smallest), ratio to hello-world at the
+    largest scale, and one request's median time at each scale; flags what issue #11 rejects."""
+    reports = comparison.reports
+    large = reports[-1]
+    hello_rps = sum(r.rps for r in comparison.hello) / len(comparison.hello)
+    hello_ms = min(r.single_ms for r in comparison.hello)
+    scales = [f"{r.scale:,}" for r in reports]
+    by_scale = [{same_page(row.url): row for row in r.rows} for r in reports]
+    lines = [
+        f"### Growth from {scales[0]} to {scales[-1]} initiatives ({large.database_label})",
+        "",
+        "- Hello-world (scripts/bench_hello.py, same gunicorn settings): "
+        + ", ".join(f"{r.rps:,.0f} req/s" for r in comparison.hello)
+        + f" (before and after), one request {hello_ms:.1f} ms.",
+        f"- Load average (1 min) {comparison.load_before:.2f} at the start, "
+        f"{comparison.load_after:.2f} at the end; the machine has {os.cpu_count()} cores.",
+        "- Worker RSS after the run: "
+        + "; ".join(
+            f"SCALE={r.scale:,}: " + ", ".join(f"{mb:.0f} MB" for mb in r.worker_rss_mb)
+            for r in reports
+        )
+        + f" (target < {MAX_WORKER_RSS_MB} MB).",
+        "",
+        "| Page | "
+        + " | ".join(f"req/s {s}" for s in scales)
+        + f" | Growth | {TIMES} hello | "
+        + " | ".join(f"1 req ms {s}" for s in scales)
+        + " | Flag |",
+        "| --- | " + " | ".join("--:" for _ in range(2 * len(scales) + 2)) + " | --- |",
+    ]
+    for row in large.rows:
+        if row.kind == "baseline" and row.url == STATIC_BASELINE:
+            continue
+        found = [rows.get(same_page(row.url)) for rows in by_scale]
+        first = found[0]
+        growth = row.rps / first.rps if first and first.rps else 0.0
+        flags = []
+        if first and growth < MIN_GROWTH:
+            flags.append(f"growth < {MIN_GROWTH}")
+        if row.single_ms > MAX_SINGLE_MS:
+            flags.append(f"> {MAX_SINGLE_MS:.0f} ms")
+        if flags:
+            comparison.flagged.append(f"`{row.url}`: {', '.join(flags)}")
+        lines.append(
+            f"| `{row.url}`"
+            + (" (signed in)" if row.signed_in else "")
+            + " | "
+            + " | ".join(number(r.rps) if r else "n/a" for r in found)
+            + f" | {growth:.2f} | {row.rps / hello_rps:.2f} | "
+            + " | ".join(f"{r.single_ms:.1f}" if r else "n/a" for r in found)
+            + f" | {'**' + ', '.join(flags) + '**' if flags else ''} |"
+        )
+    rss = max((mb for r in reports for mb in r.worker_rss_mb), default=0.0)
+    if rss > MAX_WORKER_RSS_MB:
+        comparison.flagged.append(f"worker RSS {rss:.0f} MB > {MAX_WORKER_RSS_MB} MB")
+    lines += [
+        "",
+        f"Growth = req/s at {scales[-1]} / req/s at {scales[0]} (issue #11 asks at least "
+        f"{MIN_GROWTH}); {TIMES} hello = req/s at {scales[-1]} / hello-world's; 1 req ms = the "
+        f"median of {SINGLE_REQUESTS} requests one at a time (issue #11 asks at most "
+        f"{MAX_SINGLE_MS:.0f} ms at the largest scale). Flagged: "
+        + ("; ".join(comparison.flagged) if comparison.flagged else "nothing")
+        + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # A `kill` runs the same clean-up as Ctrl-C: stop gunicorn, remove the temporary files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="participate-bench-"))
+    started = datetime.now(UTC)
     try:
         with loopback_only():
-            report = run(args, workdir)
+            loader = choose_loader(args.loader)
+            reports = []
+            comparison = Comparison(reports, [], load_before=os.getloadavg()[0])
+            given = args.duration
+            args.duration = given or DEFAULT_DURATION
+            comparison.hello.append(measure_hello(args, workdir, loader))
+            for scale in args.scale:
+                args.duration = given  # None: fitted to the number of URLs
+                reports.append(run_scale(args, workdir, scale, loader))
+            args.duration = given or DEFAULT_DURATION
+            comparison.hello.append(measure_hello(args, workdir, loader))
+            comparison.load_after = os.getloadavg()[0]
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
@@ -791,16 +1090,19 @@ def main(argv: list[str] | None = None) -> int:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    text = render(report)
+    text = "\n".join(render(report) for report in reports)
+    if len(reports) > 1:
+        text = render_comparison(comparison) + "\n" + text
     output = args.output
     if output is None:
-        stamp = report.started.strftime("%Y%m%d-%H%M%S")
-        output = ROOT / "bench-results" / f"{stamp}-{report.database_label.lower()}.md"
+        stamp = started.strftime("%Y%m%d-%H%M%S")
+        output = ROOT / "bench-results" / f"{stamp}-{reports[0].database_label.lower()}.md"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     print(text)
     log(f"written to {output}")
-    return 2 if report.failures else 0
+    failed = any(report.failures for report in reports)
+    return 2 if failed else 0
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from participate.i18n.locale import LANGS
 from participate.initiatives.models import Initiative
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import Report, StandardReason
+from participate.paging import MAX_LISTED_ROWS
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.states import Status
 
@@ -228,6 +229,11 @@ def _queue_union(
 class QueuePage(Pagination):
     """One page of the queue, oldest first (a Pagination, for the desk's page links).
 
+    Pages reach the oldest paging.MAX_LISTED_ROWS items only (`is_capped` above that): a
+    page reads every waiting row before its end in both halves, so a bounded range keeps
+    the deepest page as cheap as page 20 at any queue length. The filters (kind, district,
+    language, waiting time) reach the rest, and the desk says so.
+
     Three queries whatever the queue's length: the page's (kind, id) rows from one UNION
     ALL over the kinds (each half read in index order up to the page's end, see
     _waiting_rows), then one load per kind on the page; the total comes from the
@@ -235,9 +241,20 @@ class QueuePage(Pagination):
     COUNT over the same union.
     """
 
+    @property
+    def is_capped(self) -> bool:
+        return bool(self.total and self.total > MAX_LISTED_ROWS)
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total or 0, MAX_LISTED_ROWS)
+        return -(-reachable // self.per_page) if self.per_page else 0
+
     def _query_items(self) -> list[QueueEntry]:
         filters: QueueFilters = self._query_args["filters"]
         now: datetime = self._query_args["now"]
+        if self._query_offset >= MAX_LISTED_ROWS:
+            return []
         union = _queue_union(filters, now, limit=self._query_offset + self.per_page)
         if union is None:
             return []

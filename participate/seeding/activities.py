@@ -511,10 +511,10 @@ def load(ctx: DemoContext) -> None:
 
 # -- the benchmark --------------------------------------------------------------------------
 def bench_seed(ctx: BenchContext, scale: int) -> None:
-    """About scale/20 activities (most upcoming) and 2 * scale sign-ups, some activities full
-    with a waiting list. Statuses carry their timestamps, places never exceed capacity."""
+    """scale/10 activities (most upcoming) and 2·scale sign-ups, some activities full with a
+    waiting list. Statuses carry their timestamps, places never exceed capacity."""
     rng = ctx.rng
-    count = max(5, scale // 20)
+    count = max(5, scale // 10)
     rows: list[dict[str, Any]] = []
     for number in range(count):
         district = ctx.random_district()
@@ -574,8 +574,8 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
     # Sign-ups skewed towards a few popular activities, so some fill up and wait.
     weights = [rng.paretovariate(1.2) for _ in ids]
     per_activity: dict[int, int] = {}
-    for _ in range(2 * scale):
-        index = rng.choices(range(len(ids)), weights=weights)[0]
+    # One draw of all of them: choices() sums the weights on every call.
+    for index in rng.choices(range(len(ids)), weights=weights, k=2 * scale):
         per_activity[index] = per_activity.get(index, 0) + 1
     busiest = max(per_activity, key=lambda i: per_activity[i]) if per_activity else 0
     for index, how_many in per_activity.items():

@@ -473,11 +473,12 @@ def _legal_weight(ctx: DemoContext) -> None:
 
 # Benchmark ---------------------------------------------------------------------------------
 
+# Per 100 initiatives; 5 % waiting on the desk (5,000 at SCALE=100000, as in issue #11).
 BENCH_STATUSES = {
-    Status.PUBLISHED: 50,
+    Status.PUBLISHED: 55,
     Status.ANSWERED: 15,
     Status.CLOSED: 5,
-    Status.SUBMITTED: 10,
+    Status.SUBMITTED: 5,
     Status.DRAFT: 8,
     Status.CHANGES_REQUESTED: 4,
     Status.REJECTED: 5,
@@ -518,17 +519,20 @@ BENCH_STEPS: dict[Status, list[tuple[Action, Status, Status]]] = {
 
 
 def bench_seed(ctx: BenchContext, scale: int) -> None:
-    """About scale/2 initiatives with histories, answers and about 4·scale supports."""
+    """`scale` initiatives with histories and answers, and about 11·scale supports (a few
+    initiatives with thousands, most with a handful: a Pareto tail)."""
     themes = list(db.session.scalars(sa.select(Theme.id)))
     if not themes:
         _themes()
         themes = list(db.session.scalars(sa.select(Theme.id)))
-    count = max(40, scale // 2)
+    count = max(40, scale)
     authors = ctx.sample_users(min(count, len(ctx.verified_residents)))
     statuses, weights = zip(*BENCH_STATUSES.items(), strict=True)
     moderator = ctx.moderator_ids[0]
+    pool = ctx.verified_residents
+    supported = {Status.PUBLISHED, Status.ANSWERED, Status.CLOSED, Status.HIDDEN}
     rows: list[dict[str, Any]] = []
-    plans: list[tuple[Status, list[Any]]] = []
+    plans: list[tuple[Status, list[Any], list[int]]] = []
     for number in range(count):
         status = ctx.rng.choices(statuses, weights=weights)[0]
         author = authors[number % len(authors)]
@@ -540,6 +544,10 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
         steps = BENCH_STEPS[status]
         published = times[1] if any(a == Action.APPROVE for a, _f, _t in steps) else None
         has_point = district is not None and ctx.rng.random() < 0.6
+        supporters: list[int] = []
+        if status in supported:
+            many = min(len(pool), int(ctx.rng.paretovariate(1.5) * 5))
+            supporters = [user.id for user in ctx.rng.sample(pool, many)]
         rows.append(
             {
                 "title": ctx.sentences(lang, 1)[:150],
@@ -551,7 +559,7 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                 "lon": district.label_lon if district and has_point else None,
                 "sdg_mask": goals_to_mask(ctx.rng.sample(range(1, 18), ctx.rng.randint(0, 3))),
                 "author_display": AuthorDisplay.NAME,
-                "support_count": 0,
+                "support_count": len(supporters),
                 "status": status,
                 "submitted_at": times[0] if steps else None,
                 "first_submitted_at": times[0] if steps else None,
@@ -563,14 +571,12 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                 "updated_at": created,
             }
         )
-        plans.append((status, times))
+        plans.append((status, times, supporters))
     ids = ctx.insert(Initiative, rows, returning=Initiative.id)
     transitions: list[dict[str, Any]] = []
     answers: list[dict[str, Any]] = []
     supports: list[dict[str, Any]] = []
-    counts: dict[int, int] = {}
-    pool = ctx.verified_residents
-    for initiative_id, (status, times) in zip(ids, plans, strict=True):
+    for initiative_id, (status, times, supporters) in zip(ids, plans, strict=True):
         for (action, before, after), moment in zip(BENCH_STEPS[status], times, strict=False):
             transitions.append(
                 {
@@ -600,28 +606,27 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                     "updated_at": times[2],
                 }
             )
-        if status in {Status.PUBLISHED, Status.ANSWERED, Status.CLOSED, Status.HIDDEN}:
-            many = min(len(pool), int(ctx.rng.paretovariate(1.2) * 3))
-            supporters = ctx.rng.sample(pool, many)
-            counts[initiative_id] = len(supporters)
-            supports.extend(
-                {"initiative_id": initiative_id, "user_id": user.id, "created_at": times[1]}
-                for user in supporters
-            )
+        # Supports arrive over the weeks after publication (the statistics count by month).
+        supports.extend(
+            {
+                "initiative_id": initiative_id,
+                "user_id": user_id,
+                "created_at": min(ctx.now, times[1] + timedelta(hours=7 * k)),
+            }
+            for k, user_id in enumerate(supporters)
+        )
     ctx.insert(Transition, transitions)
     ctx.insert(InitiativeAnswer, answers)
     ctx.insert(Support, supports)
-    for initiative_id, number in counts.items():
-        if number:
-            db.session.execute(
-                sa.update(Initiative)
-                .where(Initiative.id == initiative_id)
-                .values(support_count=number)
-            )
-    public = [i for i, (status, _t) in zip(ids, plans, strict=True) if status == Status.PUBLISHED]
+    plans_by_status = [(status, times) for status, times, _s in plans]
+    public = [
+        i
+        for i, (status, _t) in zip(ids, plans_by_status, strict=True)
+        if status == Status.PUBLISHED
+    ]
     ctx.url_params["initiative_id"] = (public or ids)[0]
     # The deepest page the list reaches at this scale (at most paging.MAX_LISTED_ROWS rows).
-    listed = sum(1 for status, _t in plans if status in PUBLIC)
+    listed = sum(1 for status, _t in plans_by_status if status in PUBLIC)
     per_page = queries.PER_PAGE
     ctx.url_params["deepest_page"] = max(1, -(-min(listed, MAX_LISTED_ROWS) // per_page))
     db.session.flush()

@@ -20,11 +20,27 @@ from participate.initiatives.models import Initiative
 from participate.moderation import services
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import ReportReason
-from participate.moderation.queries import QUEUE_KINDS
+from participate.moderation.queries import QUEUE_KINDS, QUEUE_PER_PAGE, count_waiting_by_kind
+from participate.paging import MAX_LISTED_ROWS
 from participate.seeding.bench import BenchContext
 from participate.seeding.demo import DemoContext
 from participate.workflow.models import Transition
 from participate.workflow.states import MODERATOR_ACTIONS, Status
+
+# The desk's pages, loaded signed in as the benchmark's administrator (scripts/bench.py).
+BENCH_SIGNED_IN_URLS = (
+    "/fi/moderation/",
+    "/fi/moderation/?page={queue_deep_page}",
+    "/fi/moderation/?kind=initiative&language=sv",
+    "/fi/moderation/statistics",
+    "/fi/moderation/council-report",
+    "/fi/moderation/initiatives/unanswered",
+    "/fi/moderation/initiatives/council-clock",
+    "/fi/admin/audit",
+    "/fi/admin/audit?page=20",
+    "/fi/admin/users",
+    "/fi/admin/users?q=virtanen",
+)
 
 
 def missing_audit_rows() -> list[dict[str, Any]]:
@@ -114,3 +130,7 @@ def load(ctx: DemoContext) -> None:
 def bench_seed(ctx: BenchContext, scale: int) -> None:
     """The benchmark's decisions get their audit entries too (one bulk insert)."""
     ctx.insert(AuditEntry, missing_audit_rows())
+    # The deepest queue page a person can reach (the desk bounds its page range).
+    waiting = sum(count_waiting_by_kind().values())
+    reachable = min(waiting, MAX_LISTED_ROWS)
+    ctx.url_params["queue_deep_page"] = max(1, -(-reachable // QUEUE_PER_PAGE))
