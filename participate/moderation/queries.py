@@ -242,6 +242,10 @@ class QueuePage(Pagination):
     """
 
     @property
+    def max_rows(self) -> int:
+        return MAX_LISTED_ROWS
+
+    @property
     def is_capped(self) -> bool:
         return bool(self.total and self.total > MAX_LISTED_ROWS)
 

@@ -55,7 +55,6 @@ from participate.moderation.forms import (
 )
 from participate.moderation.models import StandardReason
 from participate.moderation.periods import Period, last_full_months, recent_months
-from participate.paging import MAX_LISTED_ROWS
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.services import list_transitions
@@ -150,7 +149,6 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) ->
         langs=LANGS,
         bulk_form=bulk_form,
         bulk_possible=any(entry.is_submission for entry in entries),
-        max_listed=MAX_LISTED_ROWS,
     ), status
 
 

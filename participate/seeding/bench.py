@@ -396,7 +396,9 @@ def seed(scale: int, *, seed: int = 2026) -> tuple[BenchContext, list[SeedStep]]
             db.session.commit()
         except Exception as exc:  # reported in the results; see the docstring
             db.session.rollback()
-            note, failed = f"FAILED: {type(exc).__name__}: {exc}", True
+            # The first line only: a statement with its parameters can be megabytes.
+            first = (str(exc).splitlines() or [""])[0][:300]
+            note, failed = f"FAILED: {type(exc).__name__}: {first}", True
             details = traceback.format_exc()
         steps.append(SeedStep(name, time.perf_counter() - started, note, failed, details))
     return ctx, steps

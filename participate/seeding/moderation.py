@@ -43,6 +43,9 @@ BENCH_SIGNED_IN_URLS = (
 )
 
 
+TITLE_CHUNK = 10_000
+
+
 def missing_audit_rows() -> list[dict[str, Any]]:
     """Audit rows for moderator transitions that have no entry yet (same kind, id, action)."""
     recorded = {
@@ -51,10 +54,20 @@ def missing_audit_rows() -> list[dict[str, Any]]:
             sa.select(AuditEntry.object_kind, AuditEntry.object_id, AuditEntry.action)
         )
     }
+    # Plain rows, not ORM objects: the benchmark has a few hundred thousand transitions.
     steps = [
         step
-        for step in db.session.scalars(
-            sa.select(Transition)
+        for step in db.session.execute(
+            sa.select(
+                Transition.item_kind,
+                Transition.item_id,
+                Transition.action,
+                Transition.from_status,
+                Transition.to_status,
+                Transition.actor_id,
+                Transition.reason,
+                Transition.created_at,
+            )
             .where(Transition.action.in_(list(MODERATOR_ACTIONS)))
             .order_by(Transition.id)
         )
@@ -65,9 +78,11 @@ def missing_audit_rows() -> list[dict[str, Any]]:
         ids_by_kind[step.item_kind].add(step.item_id)
     titles: dict[tuple[str, int], str] = {}
     for model in QUEUE_KINDS:
-        ids = ids_by_kind.get(model.moderation_kind)
-        if ids:
-            items = db.session.scalars(sa.select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+        ids = sorted(ids_by_kind.get(model.moderation_kind, ()))
+        # In chunks: a driver takes at most 65,535 parameters in one statement.
+        for start in range(0, len(ids), TITLE_CHUNK):
+            chunk = ids[start : start + TITLE_CHUNK]
+            items = db.session.scalars(sa.select(model).where(model.id.in_(chunk)))  # type: ignore[attr-defined]
             titles.update(
                 {
                     (model.moderation_kind, item.id): item.moderation_title()  # type: ignore[attr-defined]

@@ -320,3 +320,35 @@ def test_queue_is_paged_oldest_first_and_counted_once(
     soup = pages.get(client, "/en/moderation/?kind=initiative&page=2")
     assert _titles(soup) == ["Aloite 4"]
     assert "5 items are waiting" in pages.text(soup.select_one(".lead"))
+
+
+def test_queue_pages_reach_the_oldest_max_rows_and_say_how_to_find_the_rest(
+    app, client, login_as, monkeypatch
+):
+    # The deepest page reads every earlier waiting row: the page range is bounded.
+    monkeypatch.setattr(queries, "QUEUE_PER_PAGE", 2)
+    monkeypatch.setattr(queries, "MAX_LISTED_ROWS", 4)
+    with app.app_context():
+        author = factories.create_user()
+        made = [
+            factories.create_initiative(status="submitted", title=f"Aloite {n}", author=author)
+            for n in range(5)
+        ]
+    for days, item in enumerate(reversed(made), start=2):
+        _age(app, Initiative, item.id, days)
+    login_as("moderator")
+    soup = pages.get(client, "/en/moderation/?page=2")
+    assert _titles(soup) == ["Aloite 2", "Aloite 3"]
+    assert "5 items are waiting" in pages.text(soup.select_one(".lead"))
+    assert "oldest 4" in pages.text(soup.select_one("#queue-capped"))
+    assert soup.select_one('a[rel="next"]') is None
+    soup = pages.get(client, "/en/moderation/?page=3")
+    assert _titles(soup) == []
+    assert soup.select_one("#queue-capped")
+    soup = pages.get(client, "/en/moderation/?page=3&language=fi")  # filtered: 5, capped too
+    assert _titles(soup) == []
+    # Under the bound, no notice.
+    monkeypatch.setattr(queries, "MAX_LISTED_ROWS", 10)
+    soup = pages.get(client, "/en/moderation/?page=3")
+    assert _titles(soup) == ["Aloite 4"]
+    assert soup.select_one("#queue-capped") is None
