@@ -216,8 +216,7 @@ def create_signup(
     **extra: Any,
 ) -> Any:
     """A sign-up with a known private token (returned as `signup.token`)."""
-    from participate.activities.models import Signup, SignupStatus
-    from participate.activities.services import hash_token, new_token
+    from participate.activities.models import Signup, SignupStatus, hash_token, new_token
 
     number = next(_numbers)
     token = new_token()

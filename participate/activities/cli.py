@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from participate.activities import services
+from participate.activities import signups
 from participate.extensions import db
 
 cli = AppGroup("activities", help="Neighbourhood activities.")
@@ -28,6 +28,6 @@ def purge_signups_command(days: int | None) -> None:
     """Delete the sign-ups of activities that ended long enough ago; keep only counts."""
     if days is None:
         days = current_app.config["SETTINGS"].signup_retention_days
-    purged = services.purge_signups(retention_days=days)
+    purged = signups.purge_signups(retention_days=days)
     db.session.commit()
     click.echo(f"Deleted the participants' personal data of {purged} activities ({days} days).")

@@ -13,10 +13,14 @@ its note) so that people who had signed up can read what happened. It is a flag.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
 from participate.workflow.states import Action, Status, Workflow
+
+if TYPE_CHECKING:
+    from participate.activities.models import Activity
 
 ACTIVITY_WORKFLOW = Workflow(
     name="activity",
@@ -35,6 +39,23 @@ ACTIVITY_WORKFLOW = Workflow(
 
 # The statuses in which the proposing resident may still edit the text.
 AUTHOR_EDITABLE = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED})
+
+
+def can_manage(activity: Activity, user: Any) -> bool:
+    """The organiser (who proposed it) and the development managers see participants,
+    message them and cancel the activity. `user`: Flask-Login's current_user or a User."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_moderator or user.id == activity.author_id)
+
+
+def can_edit(activity: Activity, user: Any) -> bool:
+    """Moderators always; the proposing resident only until the proposal is decided."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_moderator:
+        return True
+    return user.id == activity.author_id and activity.status in AUTHOR_EDITABLE
 
 
 class SignupWindow(StrEnum):

@@ -2,11 +2,13 @@
 
 Capacity rules live in the database as far as a database can hold them (CHECK constraints,
 one live sign-up per e-mail address and activity); the rest is enforced under a row lock on
-the activity in `services.py`.
+the activity in `signups.py`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -227,6 +229,16 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.status}>"
+
+
+def new_token() -> str:
+    """A private link's random token (sent once by e-mail, never stored)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """What `Signup.token_hash` stores of a token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Signup(Base):

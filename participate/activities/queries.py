@@ -1,5 +1,6 @@
 """Reads for activities: the upcoming list and the archive with filters, one activity with
-its numbers, participants, a person's own proposals. Counts of places come from the
+its numbers, participants and places taken, a sign-up by its private link, a person's own
+proposals. Counts of places come from the
 sign-ups in the same SQL statement (scalar subqueries), so a list costs the same number
 of queries however long it is.
 """
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from participate import paging
-from participate.activities.models import Activity, Signup, SignupStatus
+from participate.activities.models import Activity, Signup, SignupStatus, hash_token
 from participate.db import utcnow
 from participate.districts.models import District
 from participate.extensions import db
@@ -199,18 +200,69 @@ def get_activity_row(activity_id: int) -> ActivityRow | None:
     return ActivityRow(activity, int(taken), int(waiting))
 
 
-def list_signups(activity_id: int) -> tuple[list[Signup], list[Signup]]:
-    """(confirmed, waiting list in order) for the organiser's view."""
-    signups = list(
+def live_signups(activity_id: int) -> list[Signup]:
+    """Everyone confirmed or waiting (not cancelled), in sign-up order."""
+    return list(
         db.session.scalars(
             sa.select(Signup)
             .where(Signup.activity_id == activity_id, Signup.status != SignupStatus.CANCELLED)
             .order_by(Signup.id)
         )
     )
+
+
+def list_signups(activity_id: int) -> tuple[list[Signup], list[Signup]]:
+    """(confirmed, waiting list in order) for the organiser's view."""
+    signups = live_signups(activity_id)
     confirmed = [s for s in signups if s.status == SignupStatus.CONFIRMED]
     waiting = [s for s in signups if s.status == SignupStatus.WAITING]
     return confirmed, waiting
+
+
+def find_live_signup(activity_id: int, email: str) -> Signup | None:
+    """The not-cancelled sign-up of a (normalised) e-mail address, if any."""
+    return db.session.scalar(
+        sa.select(Signup).where(
+            Signup.activity_id == activity_id,
+            Signup.email == email,
+            Signup.status != SignupStatus.CANCELLED,
+        )
+    )
+
+
+def count_taken(activity_id: int) -> int:
+    """People with a confirmed place."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Signup.people), 0)).where(
+                Signup.activity_id == activity_id, Signup.status == SignupStatus.CONFIRMED
+            )
+        )
+        or 0
+    )
+
+
+def waiting_position(signup: Signup) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if signup.status != SignupStatus.WAITING:
+        return None
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count()).where(
+                Signup.activity_id == signup.activity_id,
+                Signup.status == SignupStatus.WAITING,
+                Signup.id <= signup.id,
+            )
+        )
+        or 0
+    )
+
+
+def get_signup_by_token(token: str) -> Signup | None:
+    """The sign-up a private link's token opens; None for an unknown or absurd token."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(Signup).where(Signup.token_hash == hash_token(token)))
 
 
 def list_own_activities(user_id: int) -> list[Activity]:

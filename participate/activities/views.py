@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
-from participate.activities import maps, queries, services
+from participate.activities import maps, queries, services, signups
 from participate.activities.calendar import activities_calendar, activity_calendar
 from participate.activities.forms import (
     ActivityForm,
@@ -36,7 +36,7 @@ from participate.activities.forms import (
     SignupForm,
     translate_type_errors,
 )
-from participate.activities.lifecycle import SignupWindow
+from participate.activities.lifecycle import SignupWindow, can_edit, can_manage
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.activities.services import SPOKEN_LANGUAGES
 from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
@@ -94,8 +94,8 @@ def activity_helpers() -> dict[str, Any]:
         "Window": SignupWindow,
         "Status": Status,
         "SignupStatus": SignupStatus,
-        "can_manage": lambda activity: services.can_manage(current_user, activity),
-        "can_edit": lambda activity: services.can_edit(current_user, activity),
+        "can_manage": lambda activity: can_manage(activity, current_user),
+        "can_edit": lambda activity: can_edit(activity, current_user),
     }
 
 
@@ -125,9 +125,7 @@ def _visible_row(activity_id: int) -> queries.ActivityRow:
     row = queries.get_activity_row(activity_id)
     if row is None:
         abort(404)
-    if row.activity.status != Status.PUBLISHED and not services.can_manage(
-        current_user, row.activity
-    ):
+    if row.activity.status != Status.PUBLISHED and not can_manage(row.activity, current_user):
         if row.activity.status == Status.HIDDEN:  # it was public: say so, as for initiatives
             abort_gone("activity", row.activity.id, GONE)
         abort(404)
@@ -138,7 +136,7 @@ def _managed_row(activity_id: int) -> queries.ActivityRow:
     row = queries.get_activity_row(activity_id)
     if row is None:
         abort(404)
-    if not services.can_manage(current_user, row.activity):
+    if not can_manage(row.activity, current_user):
         abort(403)
     return row
 
@@ -218,12 +216,12 @@ def detail(activity_id: int) -> Any:
     valid = form.validate_on_submit()
     if form.is_submitted() and isinstance(form.people.data, int):
         # Every mistake at once: the group size is the service's rule, asked here too.
-        problem = services.group_size_problem(row.activity, form.people.data)
+        problem = signups.group_size_problem(row.activity, form.people.data)
         if problem is not None:
             show_domain_error(form, problem)
             valid = False
     if valid:
-        signup_request = services.SignupRequest(
+        signup_request = signups.SignupRequest(
             name=form.name.data,
             email=form.email.data,
             phone=form.phone.data or "",
@@ -234,7 +232,7 @@ def detail(activity_id: int) -> Any:
             user_id=current_user.id if current_user.is_authenticated else None,
         )
         try:
-            result = services.sign_up(row.activity, signup_request)
+            result = signups.sign_up(row.activity, signup_request)
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -246,7 +244,7 @@ def detail(activity_id: int) -> Any:
     return _detail_page(row, form, status=status)
 
 
-def _flash_signed_up(result: services.SignupResult) -> None:
+def _flash_signed_up(result: signups.SignupResult) -> None:
     email = result.signup.email
     if result.position is None:
         flash(
@@ -307,7 +305,7 @@ def resend_link(activity_id: int) -> Any:
     if not form.validate_on_submit():
         translate_type_errors(form)
         return _detail_page(row, SignupForm(formdata=None), resend_form=form, status=400)
-    services.resend_link(row.activity, form.email.data)
+    signups.resend_link(row.activity, form.email.data)
     db.session.commit()
     # The same answer either way: the page must not tell who has signed up.
     flash(
@@ -416,7 +414,7 @@ def edit(activity_id: int) -> Any:
     if row is None:
         abort(404)
     activity = row.activity
-    if not services.can_edit(current_user, activity):
+    if not can_edit(activity, current_user):
         abort(403)
     form = _activity_form()
     if request.method == "GET":
@@ -562,7 +560,7 @@ def cancel(activity_id: int) -> Response | BaseResponse:
 
 # -- a participant's own sign-up (private link) ---------------------------------------------
 def _signup_or_404(token: str) -> Signup:
-    signup = services.get_signup_by_token(token)
+    signup = queries.get_signup_by_token(token)
     if signup is None:
         html = render_template("activities/link_problem.html")
         abort(_private((html, 404)))
@@ -578,7 +576,7 @@ def _signup_page(signup: Signup, form: CancelSignupForm, status: int = 200) -> R
         signup=signup,
         row=row,
         activity=row.activity,
-        position=services.waiting_position(signup),
+        position=queries.waiting_position(signup),
         form=form,
         can_cancel=signup.is_live and row.activity.starts_at > utcnow(),
     )
@@ -592,7 +590,7 @@ def signup(token: str) -> Response | BaseResponse:
     form = CancelSignupForm()
     if form.validate_on_submit():
         try:
-            services.cancel_signup(record)
+            signups.cancel_signup(record)
         except DomainError as error:
             show_domain_error(form, error)
         else:

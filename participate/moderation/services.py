@@ -22,6 +22,7 @@ from participate.errors import DomainError
 from participate.extensions import db
 from participate.initiatives import follows
 from participate.initiatives.models import Initiative
+from participate.locking import lock_row
 from participate.mail.services import queue_email
 from participate.moderation import audit
 from participate.moderation.editing import EDITORS
@@ -36,7 +37,7 @@ from participate.moderation.models import (
 from participate.moderation.queries import count_open_reports
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin, Transition
-from participate.workflow.services import apply_action, lock
+from participate.workflow.services import apply_action
 from participate.workflow.states import (
     Action,
     NotAllowed,
@@ -372,7 +373,8 @@ def _hide_if_reported_enough(item: ModeratedMixin) -> bool:
     limit = int(current_app.config["SETTINGS"].reports_to_hide)
     if limit < 1:  # 0 switches automatic hiding off
         return False
-    lock(item)  # two reports at the same moment: the second sees the first one's hiding
+    # Two reports at the same moment: the second sees the first one's hiding.
+    lock_row(item)
     if not item.workflow.can(item.status, Action.HIDE):
         return False
     count = count_open_reports(item.moderation_kind, _id(item))

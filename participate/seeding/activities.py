@@ -19,8 +19,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from participate.activities import services
-from participate.activities.models import Activity, OrganiserKind, Signup, SignupStatus
+from participate.activities import services, signups
+from participate.activities.models import (
+    Activity,
+    OrganiserKind,
+    Signup,
+    SignupStatus,
+    hash_token,
+)
 from participate.extensions import db
 from participate.i18n.locale import TIMEZONE
 from participate.workflow.services import apply_action
@@ -471,7 +477,7 @@ def _add_signups(ctx: DemoContext, activity: Activity, spec: DemoActivity) -> No
             Signup(
                 activity_id=activity.id,
                 status=status,
-                token_hash=services.hash_token(secrets.token_urlsafe(32)),
+                token_hash=hash_token(secrets.token_urlsafe(32)),
                 name=names[number % len(names)],
                 email=f"osallistuja{activity.id}-{number}@example.fi",
                 phone=f"040 123 45{number:02d}" if number % 3 == 0 else "",
@@ -505,7 +511,7 @@ def load(ctx: DemoContext) -> None:
     services.propose_activity(_details(ctx, PROPOSAL), author=author)
     # The oldest ones have had their personal data deleted already.
     retention = current_app.config["SETTINGS"].signup_retention_days
-    services.purge_signups(retention_days=retention, now=ctx.now)
+    signups.purge_signups(retention_days=retention, now=ctx.now)
     db.session.flush()
 
 
@@ -592,7 +598,7 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                 {
                     "activity_id": ids[index],
                     "status": SignupStatus.CONFIRMED if fits else SignupStatus.WAITING,
-                    "token_hash": services.hash_token(f"bench-{ids[index]}-{number}"),
+                    "token_hash": hash_token(f"bench-{ids[index]}-{number}"),
                     "name": f"Osallistuja {number}",
                     "email": f"bench-signup-{ids[index]}-{number}@example.fi",
                     "phone": "",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from participate.accounts.models import User
 from participate.db import utcnow
 from participate.extensions import db
+from participate.locking import lock_row
 from participate.workflow.models import ModeratedMixin, Transition
 from participate.workflow.states import (
     MODERATOR_ACTIONS,
@@ -15,14 +16,6 @@ from participate.workflow.states import (
     ReasonRequired,
     Status,
 )
-
-
-def lock(item: ModeratedMixin) -> None:
-    """Re-read the item's row under a lock, so two decisions cannot both pass the check."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # "OF <its table>": the refresh repeats the item's eager LEFT JOINs (author, theme…),
-        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
-        db.session.refresh(item, with_for_update={"of": type(item)})
 
 
 def apply_action(
@@ -36,7 +29,7 @@ def apply_action(
 
     Raises InvalidTransition, ReasonRequired or NotAllowed; nothing changes then.
     """
-    lock(item)
+    lock_row(item)  # two decisions at once: the second sees the first
     reason = reason.strip()
     current = item.status
     target = item.workflow.target(current, action)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
-from participate.activities import services
+from participate.activities import queries, signups
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.extensions import db, limiter
 from tests import factories
@@ -39,7 +39,7 @@ def _outcome(app: Flask, activity_id: int) -> dict[str, Any]:
         ).all()
         waiting = [row.id for row in rows if row.status == SignupStatus.WAITING]
         positions = [
-            services.waiting_position(db.session.get(Signup, signup_id)) for signup_id in waiting
+            queries.waiting_position(db.session.get(Signup, signup_id)) for signup_id in waiting
         ]
         return {
             "confirmed_people": sum(r.people for r in rows if r.status == SignupStatus.CONFIRMED),
@@ -64,9 +64,9 @@ def test_200_parallel_sign_ups_for_50_places(app: Flask) -> None:
             try:
                 barrier.wait()
                 target = db.session.get(Activity, activity.id)
-                result = services.sign_up(
+                result = signups.sign_up(
                     target,
-                    services.SignupRequest(
+                    signups.SignupRequest(
                         name=f"Osallistuja {number}",
                         email=f"p{number}@example.fi",
                         people=1,

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask_babel import force_locale
 
-from participate.activities.services import Change
+from participate.activities.notices import Change
 from participate.extensions import db
 from participate.mail.services import queue_email
 from participate.moderation.services import DECISION_SUBJECTS, FIELD_LABELS
