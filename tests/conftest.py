@@ -119,12 +119,15 @@ def _migrated_scratch(
     and the Alembic configuration Flask-Migrate gives `flask db` (see `migrated_database`)."""
     with scratch_database("migrated", tmp_path_factory.mktemp("migrated")) as url:
         scratch_app = create_app(dataclasses.replace(settings, database_url=url))
+        # Contexts are pushed only while used: one left pushed would be `current_app` for
+        # every later test of the worker.
         with scratch_app.app_context():
             config = scratch_app.extensions["migrate"].migrate.get_config()
             command.upgrade(config, "head")
-            try:
-                yield scratch_app, config
-            finally:
+        try:
+            yield scratch_app, config
+        finally:
+            with scratch_app.app_context():
                 db.engine.dispose()
 
 
