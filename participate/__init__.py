@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participate import inputs, observability
 from participate.config import ROOT, Settings
+from participate.web import compression
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -22,6 +23,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.from_mapping(settings.flask_config())
     init_proxy(app, settings.proxy_fix)
     inputs.init_app(app)  # converters first: every blueprint's rules use them
+    # The first after_request hook runs last: it compresses the finished response.
+    compression.init_app(app)
     # Before the extensions' hooks, so a request the limiter refuses is timed and counted.
     observability.init_app(app, settings)
     init_templates(app, strict=not settings.is_production)

@@ -13,7 +13,6 @@ passes through `map_text()` first; the markup around the values is ours.
 from __future__ import annotations
 
 import json
-import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -35,7 +34,6 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
-from xstatic.pkg import leaflet as xstatic_leaflet
 
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.councillors.queries import (
@@ -47,6 +45,7 @@ from participate.councillors.queries import (
     list_districts_with_geometry,
 )
 from participate.districts.models import District
+from participate.maps import asset_tags
 
 # Display geometry: coverage simplification keeps shared borders identical (no slivers), and
 # 4 decimals (≈11 m north-south) is finer than a pixel at the zoom levels we show.
@@ -59,7 +58,6 @@ CACHE_SIZE = 16
 DISTRICT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
 BORDER_COLOUR = "#1b1b1b"
 
-EXTERNAL_ASSET_RE = re.compile(r'(?:src|href)="(?:[a-z]+:)?//')
 _JS_SPECIALS = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
@@ -291,28 +289,23 @@ def data_attribution() -> str:
 def _split(fmap: folium.Map) -> MapParts:
     """Render the root, keep only Leaflet's own links from the header, never Folium's.
 
+    Leaflet's script is deferred; the page runs `script` as an inline module after it
+    (participate/maps.py).
+
     The map's header sets `html, body {height: 100%}` and a viewport that blocks zooming
     (pitfalls.md); Folium's table styles are replaced by static/css/councillors.css.
     """
     root = cast(Figure, fmap.get_root())
     root.render()
-    links = [
-        child.render()
-        for child in root.header._children.values()
-        if isinstance(child, folium.elements.JavascriptLink | folium.elements.CssLink)
-    ]
-    for link in links:  # never a CDN: fail loudly if a later Folium adds one
-        if EXTERNAL_ASSET_RE.search(link):
-            raise RuntimeError(f"the map would load an asset from another host: {link}")
+    head = asset_tags(root)  # deferred, our own URLs only
     html = root.html.render()
     script = compact_script(root.script.render())
-    head = "\n".join(links)
     return MapParts(head=head, html=html, script=script, size=len(head) + len(html) + len(script))
 
 
 def leaflet_url(filename: str) -> str:
-    # The version in the query string: a new XStatic-Leaflet is fetched despite browser caches.
-    return url_for("vendor.leaflet", filename=filename, v=xstatic_leaflet.VERSION)
+    # With a static build this is the hashed, immutable copy (participate/web/assets.py).
+    return url_for("vendor.leaflet", filename=filename)
 
 
 _DECODER = json.JSONDecoder()

@@ -1,14 +1,16 @@
 """Static files for production: content-hashed, precompressed, served by WhiteNoise.
 
-`flask static build` copies `static/` into STATIC_ROOT (default `instance/static-build`),
-adds a copy of every file with a content hash in its name (`css/site.3f2a9c1b7e4d.css`), a
-`manifest.json` mapping the two, and gzip and brotli versions of everything compressible
-(whitenoise.compress). When that manifest exists at start-up:
+`flask static build` copies `static/` and the third-party files of participate/web/vendor.py
+(Leaflet, from its installed pip package: nothing third-party is kept in the repository)
+into STATIC_ROOT (default `instance/static-build`), adds a copy of every file with a content
+hash in its name (`css/site.3f2a9c1b7e4d.css`), a `manifest.json` mapping the two, and gzip
+and brotli versions of everything compressible (whitenoise.compress). When that manifest
+exists at start-up:
 
-- `url_for('static', filename='css/site.css')` writes the hashed name, so templates stay as
-  they are;
+- `url_for('static', filename='css/site.css')` and `url_for('vendor.leaflet', …)` write the
+  hashed name, so templates and Folium's map HTML stay as they are;
 - WhiteNoise answers /static/ before Flask, with the compressed file the browser accepts
-  (`Content-Encoding`, `Vary: Accept-Encoding`), `Cache-Control: max-age=315360000, public,
+  (`Content-Encoding`, `Vary: Accept-Encoding`), `Cache-Control: max-age=31536000, public,
   immutable` for hashed names (their content never changes) and one hour for the rest.
 
 Without a build (development, tests) Flask serves static/ as before. Run the build again after
@@ -19,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +35,11 @@ from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 from participate.config import ROOT
+from participate.web.vendor import PACKAGES, Package
 
 MANIFEST = "manifest.json"
-HASHED = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
+HASHED = re.compile(r"\.[0-9a-f]{12}(?:\.[A-Za-z0-9]+)?$")
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)""")
 cli = AppGroup("static", help="Static files for production.")
 
 
@@ -41,19 +47,65 @@ def default_root() -> Path:
     return ROOT / "instance" / "static-build"
 
 
-def build(source: Path, target: Path) -> dict[str, str]:
-    """Copy, hash and compress `source` into `target`; returns {name: hashed name}."""
+def _files(source: Path, packages: Mapping[str, Package]) -> list[tuple[str, Path]]:
+    """(name under /static/, file) for static/ and every vendor package's page files."""
+    files = [
+        (path.relative_to(source).as_posix(), path)
+        for path in sorted(p for p in source.rglob("*") if p.is_file())
+    ]
+    for package_name, package in packages.items():
+        files += [(f"vendor/{package_name}/{name}", path) for name, path in package.paths()]
+    return files
+
+
+def _hashed_name(name: str, content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
+
+
+def rewrite_css_urls(css: str, name: str, manifest: Mapping[str, str]) -> str:
+    """Point relative `url(…)`s of the stylesheet `name` at the hashed copies in `manifest`.
+
+    `url(images/layers.png)` in `vendor/leaflet/leaflet.css` becomes
+    `url(images/layers.3f2a9c1b7e4d.png)`, so the images are immutable too. Absolute URLs,
+    `data:` and fragments (`#default#VML`) stay as they are.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        quote, ref = match.group(1), match.group(2)
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", ref, re.IGNORECASE):
+            return match.group(0)
+        path, _, rest = ref.partition("?")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
+        if target not in manifest:
+            return match.group(0)
+        hashed = posixpath.relpath(manifest[target], posixpath.dirname(name) or ".")
+        return f"url({quote}{hashed}{'?' + rest if rest else ''}{quote})"
+
+    return CSS_URL.sub(replace, css)
+
+
+def build(source: Path, target: Path, packages: Mapping[str, Package] = PACKAGES) -> dict[str, str]:
+    """Copy, hash and compress `source` and the vendor `packages` into `target`.
+
+    Returns {name: hashed name}, names relative to /static/ (`vendor/leaflet/leaflet.js`).
+    Stylesheets are hashed after their `url(…)`s point at hashed files (rewrite_css_urls).
+    """
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     manifest: dict[str, str] = {}
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        name = path.relative_to(source).as_posix()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        hashed = f"{name[: -len(path.suffix)] if path.suffix else name}.{digest}{path.suffix}"
+    # Stylesheets last: the files they refer to must have their hashed names first.
+    files = sorted(_files(source, packages), key=lambda item: item[0].endswith(".css"))
+    for name, path in files:
+        content = path.read_bytes()
+        if name.endswith(".css"):
+            content = rewrite_css_urls(content.decode("utf-8"), name, manifest).encode("utf-8")
+        hashed = _hashed_name(name, content)
         for out in (name, hashed):
             (target / out).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / out)
+            (target / out).write_bytes(content)
         manifest[name] = hashed
     compressor = Compressor(quiet=True)
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
@@ -62,6 +114,11 @@ def build(source: Path, target: Path) -> dict[str, str]:
                 pass
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest
+
+
+class _WhiteNoise(WhiteNoise):
+    # A year, the longest lifetime RFC 9111 asks caches to honour (WhiteNoise: ten years).
+    FOREVER = 365 * 24 * 3600
 
 
 def _nosniff(headers: Any, path: str, url: str) -> None:
@@ -77,10 +134,18 @@ def init_app(app: Flask, root: Path) -> None:
 
     @app.url_defaults
     def hashed_static(endpoint: str, values: dict[str, Any]) -> None:
-        if endpoint == "static" and values.get("filename") in manifest:
-            values["filename"] = manifest[values["filename"]]
+        # `static` and every `vendor.<package>` endpoint: their URLs are /static/<name>.
+        if endpoint == "static":
+            prefix = ""
+        elif endpoint.startswith("vendor.") and endpoint[7:] in PACKAGES:
+            prefix = f"vendor/{endpoint[7:]}/"
+        else:
+            return
+        hashed = manifest.get(f"{prefix}{values.get('filename')}")
+        if hashed is not None:
+            values["filename"] = hashed.removeprefix(prefix)
 
-    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+    app.wsgi_app = _WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app,
         root=str(root),
         prefix=app.static_url_path,

@@ -110,7 +110,7 @@ def test_inline_scripts_carry_the_nonce_and_assets_are_local(app, client):
 def test_map_values_are_escaped(app, client):
     activity = make(app, title={"fi": "Ilta `${alert(1)}` <img src=x onerror=alert(2)>"})
     html = client.get("/fi/activities/").get_data(as_text=True)
-    script = html.split('<script nonce="', 1)[1].split("</script>")[0]
+    script = html.split('<script type="module" nonce="', 1)[1].split("</script>")[0]
     tooltip = script.split("bindTooltip(", 1)[1].split("`")[1]  # a JS template literal
     assert "${" not in tooltip
     assert "`" not in tooltip
