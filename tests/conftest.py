@@ -66,9 +66,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         participate_env="testing",
+        # Never a developer's `flask static build` in instance/: tests see static/ as it is.
+        static_root=str(tmp_path_factory.mktemp("no-static-build")),
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         database_url=database_url,
         base_url="http://participate.test",
