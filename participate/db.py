@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
+from participate import textsearch
 from participate.collation import register_sqlite
 
 # Named constraints let Alembic create, find and drop them on every database.
@@ -62,11 +63,14 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-# Text search that folds case in the Unicode sense on every database (issue #11). SQLite's
-# lower(), LIKE and NOCASE fold ASCII only ("Ö" never matches "ö"), so every SQLite connection
-# gets a `casefold(text)` function (Python's str.casefold) and `contains_text` uses it there;
-# PostgreSQL's ILIKE folds Unicode with the database's ctype (C.UTF-8 or a UTF-8 locale).
-# Finnish and Swedish letters stay letters of their own: "ä" does not match "a".
+# Text search that folds case in the Unicode sense on every database (issue #11). Two kinds
+# of search box, one mechanism each: a substring of a short field (names, e-mail addresses,
+# the audit log: `contains_text` below) and words in the initiatives' texts (stemmed, indexed:
+# participate.textsearch). SQLite's lower(), LIKE and NOCASE fold ASCII only ("Ö" never
+# matches "ö"), so every SQLite connection gets a `casefold(text)` function (Python's
+# str.casefold) and `contains_text` uses it there; PostgreSQL's ILIKE folds Unicode with the
+# database's ctype (C.UTF-8 or a UTF-8 locale). Finnish and Swedish letters stay letters of
+# their own: "ä" does not match "a".
 
 
 def _casefold(value: Any) -> Any:
@@ -79,6 +83,8 @@ def _sqlite_functions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
         # The Finnish and Swedish ICU collations under PostgreSQL's names (participate.collation).
         register_sqlite(dbapi_connection)
+        # search_stems(), which the initiatives' search triggers call (participate.textsearch).
+        textsearch.register_sqlite(dbapi_connection)
 
 
 _LIKE_SPECIAL = re.compile(r"([\\%_])")

@@ -6,7 +6,6 @@ district and the author come with the initiatives (`LIST_OPTIONS`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from participate.db import contains_text
+from participate import textsearch
 from participate.districts.models import District
 from participate.extensions import db
 from participate.initiatives.lifecycle import PUBLIC
@@ -109,38 +108,65 @@ def _exists(column: Any, value: str) -> bool:
     return db.session.scalar(sa.select(sa.literal(1)).where(column == value)) is not None
 
 
-WORD = re.compile(r"\w+")
-
-
 def search_condition(q: str) -> sa.ColumnElement[bool]:
-    """Full-text search on PostgreSQL; every word as a substring elsewhere (SQLite).
-
-    PostgreSQL: `to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', …)`, every
-    word as a prefix (`kirjasto:*`). 'simple' (no stemming) because an initiative may be in
-    Finnish, Swedish or English and the query in another; prefixes catch the endings that
-    Finnish and Swedish add ("kirjasto" finds "kirjastoon", "bibliotek" finds "biblioteket").
-    The expression matches the GIN index `ix_initiatives_search` (migration 0003).
-    """
-    words = WORD.findall(q.lower())
+    """Initiatives whose title and body match every word of `q` (participate.textsearch has
+    the rules: a stem prefix in the text's language, or a substring of ≥ 3 characters; the
+    same on both databases, each through its own indexes). No words: no condition."""
+    words = textsearch.query_words(q)
     if db.session.get_bind().dialect.name == "postgresql":
-        if not words:
-            return sa.true()
-        simple: sa.ColumnElement[Any] = sa.literal_column("'simple'::regconfig")
-        # Literal SQL, no bound parameters: the expression must equal the index's.
-        text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
-        # Only word characters reach to_tsquery, so its operators cannot be injected.
-        query = sa.func.to_tsquery(simple, " & ".join(f"{word}:*" for word in words))
-        return sa.func.to_tsvector(simple, text).bool_op("@@")(query)
-    # SQLite: every word as a substring, Unicode case folded (db.contains_text), so
-    # "ölstenin" finds "Ölstenin kirjasto" and "kirjasto" finds "Lähikirjasto".
-    conditions = [
-        sa.or_(
-            contains_text(Initiative.title, word, "sqlite"),
-            contains_text(Initiative.body, word, "sqlite"),
-        )
-        for word in words
-    ]
+        conditions = [_postgresql_word(word) for word in words]
+    else:
+        conditions = [_sqlite_word(word) for word in words]
     return sa.and_(sa.true(), *conditions)
+
+
+def _postgresql_word(word: str) -> sa.ColumnElement[bool]:
+    """`search_vector @@ (to_tsquery('finnish', 'word') || …swedish… || …english…)`, or
+    `title || ' ' || body ILIKE '%word%'` (GIN indexes of migration 0013: the vector column,
+    and pg_trgm on exactly this expression, hence the literal ' '). Short words: `'word:*'`
+    and no ILIKE. The word is letters and digits only (query_words): no tsquery operator
+    and no LIKE wildcard can reach either."""
+    vector = sa.literal_column(f"{Initiative.__tablename__}.{textsearch.PG_VECTOR_COLUMN}")
+    star = textsearch.stem_query_suffix(word)
+    prefix = sa.literal(word + (":" + star if star else ""), sa.Text)
+    queries = [
+        sa.func.to_tsquery(sa.literal_column(f"'{name}'::regconfig"), prefix)
+        for name in textsearch.ALGORITHMS.values()
+    ]
+    tsquery = queries[0]
+    for query in queries[1:]:
+        tsquery = tsquery.op("||")(query)
+    condition = vector.bool_op("@@")(tsquery)
+    if textsearch.matches_substring(word):
+        text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
+        condition = sa.or_(condition, text.ilike(f"%{word}%"))
+    return condition
+
+
+def _sqlite_word(word: str) -> sa.ColumnElement[bool]:
+    """The initiative's id among the FTS5 stems table's hits for the word's stems (prefix
+    queries), or the trigram table's hits for the word (migration 0013's tables)."""
+    hits = (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table(textsearch.SQLITE_STEMS_TABLE))
+        .where(
+            sa.literal_column(textsearch.SQLITE_STEMS_TABLE).op("MATCH")(
+                textsearch.fts5_stems_query(word)
+            )
+        )
+    )
+    if textsearch.matches_substring(word):
+        hits = sa.union(
+            hits,
+            sa.select(sa.literal_column("rowid"))
+            .select_from(sa.table(textsearch.SQLITE_TEXT_TABLE))
+            .where(
+                sa.literal_column(textsearch.SQLITE_TEXT_TABLE).op("MATCH")(
+                    textsearch.fts5_substring_query(word)
+                )
+            ),
+        )
+    return Initiative.id.in_(hits)
 
 
 def public_statuses() -> sa.ColumnElement[bool]:
