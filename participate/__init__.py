@@ -43,11 +43,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         moderation,
         notifications,
         seeding,
+        text,
         web,
     )
 
     for feature in (
         i18n,
+        text,
         web,
         districts,
         mail,

@@ -13,11 +13,9 @@ from participate.activities import personal_data
 def init_app(app: Flask) -> None:
     from participate.activities import api  # noqa: F401  (routes on the shared /api/v1 blueprint)
     from participate.activities.cli import cli
-    from participate.activities.views import bp, language_name
+    from participate.activities.views import bp
 
     app.register_blueprint(bp)
-    # For the moderator's desk partials (templates/moderation/_*_activity.html).
-    app.jinja_env.filters["spoken_language"] = language_name
     app.cli.add_command(cli)
     register_exporter(app, "activities", personal_data.export)
     sections = cast(list[str], app.jinja_env.globals.setdefault("profile_sections", []))

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.activities import maps, queries, services, signups
@@ -50,6 +49,7 @@ from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
+from participate.text import language_name
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
@@ -59,38 +59,10 @@ bp = Blueprint("activities", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
 SIGNUP_LIMIT = "10 per minute;40 per hour"
 PROPOSE_LIMIT = "10 per hour"
 
-FALLBACK_NOTES = {
-    "fi": _l("Only available in Finnish"),
-    "sv": _l("Only available in Swedish"),
-    "en": _l("Only available in English"),
-}
-# Finnish Sign Language has no name in CLDR; the others come from Babel in the page's language.
-OWN_LANGUAGE_NAMES = {"fse": _l("Finnish Sign Language")}
-
-
-def language_name(code: str) -> str:
-    from babel import Locale
-
-    if code in OWN_LANGUAGE_NAMES:
-        return str(OWN_LANGUAGE_NAMES[code])
-    return str(Locale.parse(current_lang()).languages.get(code, code))
-
-
-def paragraphs(text: str) -> Markup:
-    """Plain text as paragraphs: blank lines separate them, single line breaks stay."""
-    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.split("\n")))
-        for p in parts
-    )
-
 
 @bp.context_processor
 def activity_helpers() -> dict[str, Any]:
     return {
-        "fallback_notes": FALLBACK_NOTES,
-        "language_name": language_name,
-        "paragraphs": paragraphs,
         "Window": SignupWindow,
         "Status": Status,
         "SignupStatus": SignupStatus,

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from participate.councillors import queries
@@ -17,13 +16,6 @@ from participate.councillors.queries import parse_point
 from participate.districts.models import District, PostalCode
 from participate.districts.queries import district_at, lookup_postal_code
 from participate.i18n.content import current_lang
-
-# Shown beside committee text that exists only in another language (design.md: visible fallback).
-FALLBACK_LABELS = {
-    "fi": _l("Only available in Finnish"),
-    "sv": _l("Only available in Swedish"),
-    "en": _l("Only available in English"),
-}
 
 bp = Blueprint("councillors", __name__, url_prefix="/<any(fi,sv,en):lang_code>/councillors")
 
@@ -132,6 +124,5 @@ def district(slug: str) -> str:
         members=[c for c in councillors if c.role == CouncillorRole.MEMBER],
         deputies=[c for c in councillors if c.role == CouncillorRole.DEPUTY],
         postal_codes=queries.list_postal_codes(found.id),
-        fallback_labels=FALLBACK_LABELS,
         language_names=language_names(),
     )

@@ -21,7 +21,7 @@ from participate.csv import write_csv
 from participate.initiatives.clock import council_deadline
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
-from participate.initiatives.text import excerpt
+from participate.text import excerpt
 from participate.theme import current_theme
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -18,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.identity import get_identity
@@ -30,7 +29,6 @@ from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
-from participate.i18n.formatting import LANGUAGE_NAMES
 from participate.initiatives import clock, follows, opendata, queries, services
 from participate.initiatives.forms import (
     FilterForm,
@@ -41,9 +39,9 @@ from participate.initiatives.forms import (
 )
 from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative, Theme
-from participate.initiatives.text import excerpt, format_body
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
+from participate.text import format_body
 from participate.urls import external_url, origin_host
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
@@ -66,23 +64,6 @@ GONE = GoneTexts(
 
 SUBMIT_LIMIT = "20 per hour"
 SUPPORT_LIMIT = "30 per minute"
-
-
-@bp.app_template_filter("paragraphs")
-def paragraphs_filter(text: str) -> Markup:
-    """Resident- or city-written plain text as safe paragraphs with links."""
-    return format_body(text or "")
-
-
-@bp.app_template_filter("excerpt")
-def excerpt_filter(text: str, length: int = 240) -> str:
-    return excerpt(text or "", length)
-
-
-@bp.app_template_filter("language_name")
-def language_name_filter(code: str) -> str:
-    """The name of a language in the page's (or e-mail's) language: "Finnish", "finska"."""
-    return str(LANGUAGE_NAMES.get(code, code))
 
 
 def _get_visible(initiative_id: int) -> Initiative:

@@ -31,7 +31,6 @@ from participate.initiatives import clock
 from participate.initiatives import queries as initiative_queries
 from participate.initiatives.models import Initiative
 from participate.initiatives.services import AnswerData
-from participate.initiatives.text import format_body
 from participate.inputs import page_number
 from participate.moderation import (
     answers,
@@ -55,6 +54,7 @@ from participate.moderation.forms import (
 )
 from participate.moderation.models import StandardReason
 from participate.moderation.periods import Period, last_full_months, recent_months
+from participate.text import format_body
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.services import list_transitions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from participate.initiatives.text import excerpt, format_body
+from participate.text import excerpt, format_body
 
 
 def test_paragraphs_and_line_breaks():
