@@ -128,3 +128,21 @@ def test_absolute_urls_come_only_from_base_url() -> None:
             if HOST_FROM_REQUEST.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offenders, "use participate.urls.external_url:\n" + "\n".join(offenders)
+
+
+def _python_files() -> list[Path]:
+    return sorted((ROOT / "participate").rglob("*.py"))
+
+
+def test_the_language_prefix_is_written_once() -> None:
+    """Blueprints use participate.i18n.urls.LANG_PREFIX; a hand-written copy would drift
+    when a language is added (or lose the `any(...)` that keeps /favicon.ico out)."""
+    own = ROOT / "participate" / "i18n" / "urls.py"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _python_files()
+        if path != own
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"<any\(|<lang_code>|:lang_code>", line)
+    ]
+    assert not offenders, "use LANG_PREFIX:\n" + "\n".join(offenders)

@@ -28,8 +28,9 @@ from participate.errors import DomainError
 from participate.extensions import limiter
 from participate.forms import Done, handle_action, handle_form
 from participate.i18n.content import current_lang
+from participate.i18n.urls import LANG_PREFIX
 
-bp = Blueprint("accounts", __name__, url_prefix="/<any(fi,sv,en):lang_code>/account")
+bp = Blueprint("accounts", __name__, url_prefix=f"{LANG_PREFIX}/account")
 
 AUTH_LIMIT = "10 per minute;60 per hour"
 

@@ -47,13 +47,14 @@ from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
+from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
 from participate.text import language_name
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
-bp = Blueprint("activities", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
+bp = Blueprint("activities", __name__, url_prefix=LANG_PREFIX)
 
 # Generous for a family signing up several activities, tight for a script.
 SIGNUP_LIMIT = "10 per minute;40 per hour"

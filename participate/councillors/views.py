@@ -16,8 +16,9 @@ from participate.councillors.queries import parse_point
 from participate.districts.models import District, PostalCode
 from participate.districts.queries import district_at, lookup_postal_code
 from participate.i18n.content import current_lang
+from participate.i18n.urls import LANG_PREFIX
 
-bp = Blueprint("councillors", __name__, url_prefix="/<any(fi,sv,en):lang_code>/councillors")
+bp = Blueprint("councillors", __name__, url_prefix=f"{LANG_PREFIX}/councillors")
 
 
 def language_names() -> dict[str, str]:

@@ -41,12 +41,13 @@ from participate.errors import DomainError
 from participate.extensions import csrf, limiter
 from participate.forms import Done, handle_action, handle_form
 from participate.i18n.content import current_lang
+from participate.i18n.urls import LANG_PREFIX
 from participate.identification import saml, services
 from participate.identification.models import IdentificationRequest
 from participate.urls import external_url
 
 bp = Blueprint("identification", __name__)
-PAGE = "/<any(fi,sv,en):lang_code>/account/identify"
+PAGE = f"{LANG_PREFIX}/account/identify"
 SESSION_NAME_ID = "saml_name_id"
 SESSION_INDEX = "saml_session_index"
 

@@ -29,6 +29,7 @@ from participate.extensions import db, limiter
 from participate.forms import show_domain_error
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
+from participate.i18n.urls import LANG_PREFIX
 from participate.initiatives import clock, follows, opendata, queries, services
 from participate.initiatives.forms import (
     FilterForm,
@@ -46,7 +47,7 @@ from participate.urls import external_url, origin_host
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
-bp = Blueprint("initiatives", __name__, url_prefix="/<any(fi,sv,en):lang_code>/initiatives")
+bp = Blueprint("initiatives", __name__, url_prefix=f"{LANG_PREFIX}/initiatives")
 
 GONE = GoneTexts(
     heading=_l("This initiative has been hidden"),

@@ -19,13 +19,14 @@ from participate.errors import DomainError
 from participate.extensions import db
 from participate.forms import show_domain_error
 from participate.i18n.formatting import local_datetime
+from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
 from participate.moderation import queries, users
 from participate.moderation.audit import AuditEntry
 from participate.moderation.forms import AuditFilterForm, BlockForm, RoleForm, UserFilterForm
 from participate.workflow.states import Action
 
-bp = Blueprint("admin", __name__, url_prefix="/<any(fi,sv,en):lang_code>/admin")
+bp = Blueprint("admin", __name__, url_prefix=f"{LANG_PREFIX}/admin")
 
 # The second half of an audit action name ("initiative.hide" → "hide"), in words.
 VERB_LABELS: dict[str, Any] = {

@@ -15,12 +15,13 @@ from flask_login import current_user, login_required
 from participate.errors import DomainError
 from participate.extensions import db, limiter
 from participate.forms import show_domain_error
+from participate.i18n.urls import LANG_PREFIX
 from participate.moderation import queries, services
 from participate.moderation.forms import ReportForm
 from participate.moderation.models import ReportReason
 from participate.workflow.models import ModeratedMixin
 
-bp = Blueprint("report", __name__, url_prefix="/<any(fi,sv,en):lang_code>/report")
+bp = Blueprint("report", __name__, url_prefix=f"{LANG_PREFIX}/report")
 
 # Enough for a person who reads a lot, too few for a script that tries to hide content.
 REPORT_LIMIT = "10 per hour"

@@ -27,6 +27,7 @@ from participate.forms import show_domain_error
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import local_date, number
 from participate.i18n.locale import LANGS
+from participate.i18n.urls import LANG_PREFIX
 from participate.initiatives import clock
 from participate.initiatives import queries as initiative_queries
 from participate.initiatives.models import Initiative
@@ -60,7 +61,7 @@ from participate.workflow.models import ModeratedMixin
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
-bp = Blueprint("moderation", __name__, url_prefix="/<any(fi,sv,en):lang_code>/moderation")
+bp = Blueprint("moderation", __name__, url_prefix=f"{LANG_PREFIX}/moderation")
 
 COUNCIL_REPORT_MONTHS = 6
 STATISTICS_MONTHS = 12

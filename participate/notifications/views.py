@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 
 from participate.extensions import csrf, limiter
 from participate.forms import Done, handle_action, handle_form
+from participate.i18n.urls import LANG_PREFIX
 from participate.notifications import services
 from participate.notifications.forms import NotificationSettingsForm
 from participate.notifications.kinds import ALL_KINDS, EVENT_KINDS
 from participate.notifications.models import Frequency
 from participate.notifications.tokens import read_token
 
-bp = Blueprint("notifications", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
+bp = Blueprint("notifications", __name__, url_prefix=LANG_PREFIX)
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])

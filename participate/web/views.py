@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from participate.extensions import db
 from participate.i18n.locale import LANGS, preferred_from_request
+from participate.i18n.urls import LANG_PREFIX
 from participate.theme import ALLOWED_SUFFIXES, current_theme
 from participate.urls import external_url
 from participate.web.readiness import readiness
 
-bp = Blueprint("web", __name__, url_prefix="/<any(fi,sv,en):lang_code>")
+bp = Blueprint("web", __name__, url_prefix=LANG_PREFIX)
 root_bp = Blueprint("root", __name__)
 
 
