@@ -34,7 +34,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.activities.models import ORGANISER_LABELS, TEXT_LIMITS, OrganiserKind
+from participate.activities.models import (
+    ORGANISER_LABELS,
+    SIGNUP_LIMITS,
+    TEXT_LIMITS,
+    OrganiserKind,
+)
 from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
 from participate.forms import (
     NotBlank,
@@ -75,6 +80,11 @@ def strip(value: Any) -> Any:
 def limit(name: str) -> Length:
     """The length check of an activity field, from the one table (models.TEXT_LIMITS)."""
     return max_length(TEXT_LIMITS[name])
+
+
+def signup_limit(name: str) -> Length:
+    """The length check of a sign-up field, from models.SIGNUP_LIMITS (also `maxlength`)."""
+    return max_length(SIGNUP_LIMITS[name])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -280,12 +290,12 @@ def translate_type_errors(form: Form) -> None:
 
 class SignupForm(FlaskForm):
     name = StringField(
-        _l("Name"), filters=[strip], validators=[required(), NotBlank(), max_length(100)]
+        _l("Name"), filters=[strip], validators=[required(), NotBlank(), signup_limit("name")]
     )
     email = EmailField(
         _l("E-mail address"),
         filters=[strip],
-        validators=[required(), email_address(), max_length(254)],
+        validators=[required(), email_address(), signup_limit("email")],
         description=_l("We send the confirmation and a link for cancelling here."),
     )
     phone = TelField(
@@ -293,6 +303,7 @@ class SignupForm(FlaskForm):
         filters=[strip],
         validators=[
             Optional(),
+            signup_limit("phone"),
             Regexp(
                 r"^\+?[0-9 ()-]{5,30}$",
                 message=_l("Enter a telephone number, e.g. 040 123 4567."),
@@ -304,7 +315,7 @@ class SignupForm(FlaskForm):
     accessibility_needs = TextAreaField(
         _l("Accessibility needs (optional)"),
         filters=[strip],
-        validators=[max_length(1000)],
+        validators=[signup_limit("accessibility_needs")],
         description=_l(
             "For example: wheelchair, interpreter, induction loop. Only the organiser sees this."
         ),
@@ -323,7 +334,7 @@ class ResendLinkForm(FlaskForm):
     email = EmailField(
         _l("Your e-mail address"),
         filters=[strip],
-        validators=[required(), email_address(), max_length(254)],
+        validators=[required(), email_address(), signup_limit("email")],
     )
 
 

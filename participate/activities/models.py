@@ -41,6 +41,15 @@ TEXT_LIMITS: dict[str, int] = {
     "cancellation_note": 2_000,
 }
 
+# The same for a sign-up's fields (columns, the sign-up form, the resend-link form and
+# `services.sign_up` read it). An e-mail address is at most 254 characters (RFC 5321).
+SIGNUP_LIMITS: dict[str, int] = {
+    "name": 100,
+    "email": 254,
+    "phone": 40,
+    "accessibility_needs": 1_000,
+}
+
 
 class OrganiserKind(StrEnum):
     CITY = "city"
@@ -268,11 +277,14 @@ class Signup(Base):
     activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"))
     status: Mapped[SignupStatus] = mapped_column(enum_column(SignupStatus, 20))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
-    email: Mapped[str] = mapped_column(sa.String(254))  # stored in lower case
-    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    name: Mapped[str] = mapped_column(sa.String(SIGNUP_LIMITS["name"]))
+    # stored in lower case
+    email: Mapped[str] = mapped_column(sa.String(SIGNUP_LIMITS["email"]))
+    phone: Mapped[str] = mapped_column(sa.String(SIGNUP_LIMITS["phone"]), default="")
     people: Mapped[int] = mapped_column(default=1)
-    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(
+        sa.String(SIGNUP_LIMITS["accessibility_needs"]), default=""
+    )
     # The language of the page the person signed up on: every e-mail to them uses it.
     language: Mapped[str] = mapped_column(sa.String(2))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

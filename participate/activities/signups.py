@@ -21,7 +21,14 @@ from sqlalchemy.orm import selectinload
 
 from participate.activities import notices
 from participate.activities.lifecycle import SignupWindow
-from participate.activities.models import Activity, Signup, SignupStatus, hash_token, new_token
+from participate.activities.models import (
+    SIGNUP_LIMITS,
+    Activity,
+    Signup,
+    SignupStatus,
+    hash_token,
+    new_token,
+)
 from participate.activities.queries import count_taken, find_live_signup, waiting_position
 from participate.db import utcnow
 from participate.errors import DomainError
@@ -115,12 +122,16 @@ def sign_up(
     activity: Activity, request: SignupRequest, *, now: datetime | None = None
 ) -> SignupResult:
     """Sign a person (and their group) up: a place if the group fits, otherwise the waiting
-    list. Raises SignupNotOpen, GroupTooLarge or AlreadySignedUp; nothing is written then."""
+    list. Raises SignupNotOpen, GroupTooLarge, AlreadySignedUp, or DomainError for a text
+    longer than SIGNUP_LIMITS; nothing is written then."""
     now = now or utcnow()
     if not request.consent:
         raise DomainError(_l("Tick the box to accept how we handle your details."), field="consent")
     if request.language not in LANGS:
         raise DomainError(_l("Choose a language."))
+    for name, limit in SIGNUP_LIMITS.items():  # the form's limits, for any other caller too
+        if len(getattr(request, name).strip()) > limit:
+            raise DomainError(_l("Use at most %(count)s characters.", count=limit), field=name)
     activity = lock_row(activity)
     window = activity.signup_window(now)
     if window != SignupWindow.OPEN:

@@ -325,6 +325,41 @@ def test_every_sign_up_mistake_is_shown_at_once(app, client, signups):
     assert signups(activity.id) == []
 
 
+@pytest.mark.parametrize("field", ["name", "email", "phone", "accessibility_needs"])
+def test_one_length_limit_per_sign_up_field(app, client, signups, field):
+    """SIGNUP_LIMITS is the column's length, the field's `maxlength`, the form's check and
+    the service's check: a text one more character long is refused by each."""
+    from participate.activities import signups as signup_service
+    from participate.activities.models import SIGNUP_LIMITS, Activity, Signup
+    from participate.errors import DomainError
+    from participate.extensions import db
+
+    limit = SIGNUP_LIMITS[field]
+    assert Signup.__table__.c[field].type.length == limit
+    activity = make(app)
+    soup = pages.get(client, f"/fi/activities/{activity.id}")
+    assert soup.select_one(f"#{field}")["maxlength"] == str(limit)
+
+    too_long = {
+        "name": "a" * (limit + 1),
+        "email": "a" * (limit - 10) + "@example.fi",
+        "phone": "0" * (limit + 1),
+        "accessibility_needs": "a" * (limit + 1),
+    }[field]
+    response = client.post(f"/fi/activities/{activity.id}", data=signup_form(**{field: too_long}))
+    assert response.status_code == 400
+    assert pages.check_page(response.get_data(as_text=True), "fi", csrf=False).select_one(
+        f"#{field}-error"
+    )
+    assert signups(activity.id) == []
+    with app.test_request_context():
+        values = {"name": "Aino", "email": "aino@example.fi", field: too_long}
+        request = signup_service.SignupRequest(people=1, language="fi", consent=True, **values)
+        with pytest.raises(DomainError) as refused:
+            signup_service.sign_up(db.session.get(Activity, activity.id), request)
+        assert refused.value.field == field
+
+
 def test_duplicate_sign_up_is_refused_politely(app, client, outbox, signups, translated):
     activity = make(app)
     client.post(f"/en/activities/{activity.id}", data=signup_form())
