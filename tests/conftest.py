@@ -25,6 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from participate import create_app
+from participate.accounts import passwords
 from participate.accounts.models import Role, User
 from participate.config import Settings
 from participate.districts import loaders
@@ -42,6 +43,21 @@ if ON_POSTGRES and XDIST_WORKER:
     # scratch databases read the variable, so they follow.
     TEST_DATABASE_URL = worker_database_url(TEST_DATABASE_URL, XDIST_WORKER)
     os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
+
+
+# scrypt's cost is the point in production and pure waste here: at Werkzeug's default
+# (N=2**15) a hash takes 0.1–0.2 s of CPU, and a run makes over a hundred (demo accounts,
+# registrations, sign-ins). The suite hashes at N=2**10, still salted scrypt, which
+# verify_password reads from the hash; tests/accounts/test_passwords.py checks the real cost.
+PRODUCTION_HASH_METHOD = passwords.HASH_METHOD
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "HASH_METHOD", TEST_HASH_METHOD)
+        yield
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -65,8 +65,13 @@ def check_strength(password: str, *, email: str = "") -> None:
         )
 
 
+# Werkzeug's scrypt at its default cost (N=2**15, r=8, p=1: about 0.1 s of CPU and 32 MB a
+# hash). The test suite lowers it (tests/conftest.py); verifying reads the cost from the hash.
+HASH_METHOD = "scrypt"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
