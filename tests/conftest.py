@@ -46,7 +46,7 @@ if ON_POSTGRES and XDIST_WORKER:
 
 
 # scrypt's cost is the point in production and pure waste here: at Werkzeug's default
-# (N=2**15) a hash takes 0.1–0.2 s of CPU, and a run makes over a hundred (demo accounts,
+# (N=2**15) a hash takes 0.1 to 0.2 s of CPU, and a run makes over a hundred (demo accounts,
 # registrations, sign-ins). The suite hashes at N=2**10, still salted scrypt, which
 # verify_password reads from the hash; tests/accounts/test_passwords.py checks the real cost.
 PRODUCTION_HASH_METHOD = passwords.HASH_METHOD
