@@ -73,7 +73,9 @@ class BoundedPagination(SelectPagination):
         limited = (
             select.options(sa_orm.lazyload("*"))
             .order_by(None)
-            .with_only_columns(sa.literal(1))
+            # maintain_column_froms: without a WHERE naming the table, `SELECT 1` would
+            # lose its FROM and count one row.
+            .with_only_columns(sa.literal(1), maintain_column_froms=True)
             .limit(self.max_rows + 1)
             .subquery()
         )

@@ -102,6 +102,8 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint(f"sdg_mask >= 0 AND sdg_mask < {SDG_MASK_LIMIT}", name="sdg_mask"),
         sa.CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point_complete"),
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
+        # The council report's and the statistics' period, in the report's order. Migration 0014.
+        sa.Index("ix_initiatives_first_submitted", "first_submitted_at", "id"),
         # The desk's queue: submitted items in its order ("waiting since", id), read a page
         # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
         sa.Index(

@@ -4,13 +4,18 @@ and what was done about each, grouped by major district and theme, with totals.
 "Submitted in the period" means first sent for review between the period's first day 00:00
 and the day after its last day 00:00, Helsinki time (`periods.Period`). The page and the CSV
 come from the same `CouncilReport`.
+
+The counts (per district and status, and the threshold) come from one GROUP BY, so they are
+always complete. The page lists at most PAGE_LISTED initiatives, the first sent (issue #11:
+a page's cost must not grow with the data; a period with tens of thousands of initiatives
+made a 13 MB page); it says so and points to the CSV, which lists every one.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,6 +31,8 @@ from participate.moderation.periods import Period
 from participate.workflow.states import Status
 
 WHOLE_CITY = "city"
+# The most initiatives the report's page lists (the CSV lists all).
+PAGE_LISTED = 500
 # Finnish Excel's list separator is the semicolon; the BOM makes it read UTF-8 (ä, ö, å).
 
 
@@ -39,7 +46,8 @@ class ThemeGroup:
 class DistrictGroup:
     slug: str  # WHOLE_CITY for initiatives about the whole city
     name: str
-    themes: list[ThemeGroup]
+    themes: list[ThemeGroup]  # the listed initiatives (all of them unless the report is capped)
+    statuses: Mapping[Status, int] = field(default_factory=dict)  # every one sent, by status
 
     @property
     def initiatives(self) -> list[Initiative]:
@@ -47,10 +55,10 @@ class DistrictGroup:
 
     @property
     def total(self) -> int:
-        return len(self.initiatives)
+        return sum(self.statuses.values())
 
     def count(self, *statuses: Status) -> int:
-        return sum(1 for initiative in self.initiatives if initiative.status in statuses)
+        return sum(self.statuses.get(status, 0) for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,21 @@ class CouncilReport:
     period: Period
     groups: list[DistrictGroup]  # every district (also those with none), whole city last
     by_status: list[tuple[Status, int]]
+    threshold_reached: int = 0
+    listed: int = 0  # initiatives in the groups' themes
 
     @property
     def total(self) -> int:
         return sum(group.total for group in self.groups)
 
     @property
+    def is_capped(self) -> bool:
+        """True when the page lists only the first `listed` of `total`."""
+        return self.listed < self.total
+
+    @property
     def groups_with_initiatives(self) -> list[DistrictGroup]:
-        return [group for group in self.groups if group.total]
+        return [group for group in self.groups if group.initiatives]
 
     def count(self, *statuses: Status) -> int:
         return sum(group.count(*statuses) for group in self.groups)
@@ -74,24 +89,39 @@ class CouncilReport:
     def answered(self) -> int:
         return self.count(Status.ANSWERED, Status.CLOSED)
 
-    @property
-    def threshold_reached(self) -> int:
-        return sum(
-            1
-            for group in self.groups
-            for initiative in group.initiatives
-            if initiative.threshold_reached_at is not None
+
+def _in_period(period: Period) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Initiative.first_submitted_at >= period.utc_start,
+        Initiative.first_submitted_at < period.utc_end,
+    )
+
+
+def count_submitted(period: Period) -> tuple[dict[int | None, Counter[Status]], int]:
+    """({district id: {status: initiatives}}, how many reached the threshold) of the
+    initiatives first sent in the period: one GROUP BY over ix_initiatives_first_submitted."""
+    rows = db.session.execute(
+        sa.select(
+            Initiative.district_id,
+            Initiative.status,
+            sa.func.count(),
+            sa.func.count(Initiative.threshold_reached_at),
         )
+        .where(_in_period(period))
+        .group_by(Initiative.district_id, Initiative.status)
+    ).all()
+    counts: dict[int | None, Counter[Status]] = {}
+    for district_id, status, number, _reached in rows:
+        counts.setdefault(district_id, Counter())[Status(status)] += int(number)
+    return counts, sum(int(reached) for *_rest, reached in rows)
 
 
-def list_submitted(period: Period) -> list[Initiative]:
-    """Initiatives first sent for review in the period, with what the report shows: one query."""
+def list_submitted(period: Period, *, limit: int | None = None) -> list[Initiative]:
+    """Initiatives first sent for review in the period, with what the report shows, the first
+    sent first (at most `limit`): one query."""
     query = (
         sa.select(Initiative)
-        .where(
-            Initiative.first_submitted_at >= period.utc_start,
-            Initiative.first_submitted_at < period.utc_end,
-        )
+        .where(_in_period(period))
         .options(
             joinedload(Initiative.theme),
             joinedload(Initiative.district),
@@ -99,12 +129,16 @@ def list_submitted(period: Period) -> list[Initiative]:
             joinedload(Initiative.answer),
         )
         .order_by(Initiative.first_submitted_at, Initiative.id)
+        .limit(limit)
     )
     return list(db.session.scalars(query).unique())
 
 
-def build(period: Period, lang: str) -> CouncilReport:
-    initiatives = list_submitted(period)
+def build(period: Period, lang: str, *, limit: int | None = None) -> CouncilReport:
+    """The report of the period; with `limit` (the page: PAGE_LISTED) only the first `limit`
+    initiatives are listed, the counts still cover every one (the CSV passes no limit)."""
+    counts, threshold_reached = count_submitted(period)
+    initiatives = list_submitted(period, limit=limit)
     by_district: dict[int | None, list[Initiative]] = {}
     for initiative in initiatives:
         by_district.setdefault(initiative.district_id, []).append(initiative)
@@ -120,14 +154,26 @@ def build(period: Period, lang: str) -> CouncilReport:
 
     groups = [
         DistrictGroup(
-            district.slug, district.name(lang), themes_of(by_district.get(district.id, []))
+            district.slug,
+            district.name(lang),
+            themes_of(by_district.get(district.id, [])),
+            counts.get(district.id, Counter()),
         )
         for district in list_districts()
     ]
-    groups.append(DistrictGroup(WHOLE_CITY, _("Whole city"), themes_of(by_district.get(None, []))))
-    counts = Counter(initiative.status for initiative in initiatives)
-    by_status = [(status, counts[status]) for status in Status if counts[status]]
-    return CouncilReport(period, groups, by_status)
+    groups.append(
+        DistrictGroup(
+            WHOLE_CITY,
+            _("Whole city"),
+            themes_of(by_district.get(None, [])),
+            counts.get(None, Counter()),
+        )
+    )
+    totals: Counter[Status] = Counter()
+    for by_district_status in counts.values():
+        totals.update(by_district_status)
+    by_status = [(status, totals[status]) for status in Status if totals[status]]
+    return CouncilReport(period, groups, by_status, threshold_reached, len(initiatives))
 
 
 def _met(state: ClockState | None) -> str:

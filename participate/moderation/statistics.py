@@ -9,7 +9,9 @@ zones) a CASE over the UTC starts of the period's Helsinki months, computed with
 so daylight saving time is right on both. The median and 90th percentile of decision times
 are `percentile_cont` on PostgreSQL and the same interpolation in Python on SQLite.
 The aggregates are cached per period for STATISTICS_CACHE_SECONDS (60 s; 0 in tests) in each
-process: the page is read often and changes slowly.
+process: the page is read often and changes slowly. The sign-ups per activity list at most
+ACTIVITIES_LISTED activities, the first to start (a year of 10,000 activities made a 600 kB
+page); the page says when there are more.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from participate.initiatives.clock import ClockState, clock_state
 from participate.initiatives.models import Initiative, Support, Theme
 from participate.moderation.periods import HELSINKI, Period
 from participate.workflow.states import Status
+
+# The most activities the "sign-ups per activity" table lists.
+ACTIVITIES_LISTED = 100
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -105,7 +110,8 @@ class Statistics:
     themes: list[CountRow]
     statuses: list[StatusRow]
     decision_times: list[DecisionTime]
-    activities: list[ActivityFill]
+    activities: list[ActivityFill]  # at most ACTIVITIES_LISTED, the first to start
+    activities_capped: bool
     total_submissions: int
     total_supports: int
     # Initiatives filed with the city in the period, with the council's clock.
@@ -312,7 +318,9 @@ def build(period: Period, lang: str) -> Statistics:
         .where(Activity.status == Status.PUBLISHED, _in(Activity.starts_at, period))
         .options(raiseload(Activity.district))
         .order_by(Activity.starts_at, Activity.id)
+        .limit(ACTIVITIES_LISTED + 1)
     ).all()
+    activities_capped = len(activity_rows) > ACTIVITIES_LISTED
     activities = [
         ActivityFill(
             activity,
@@ -321,7 +329,7 @@ def build(period: Period, lang: str) -> Statistics:
             else int(count or 0),
             int(queued or 0),
         )
-        for activity, count, queued in activity_rows
+        for activity, count, queued in activity_rows[:ACTIVITIES_LISTED]
     ]
     filed_rows = db.session.scalars(
         sa.select(Initiative)
@@ -338,6 +346,7 @@ def build(period: Period, lang: str) -> Statistics:
         statuses=statuses,
         decision_times=decision_times,
         activities=activities,
+        activities_capped=activities_capped,
         total_submissions=sum(numbers.submissions_by_month.values()),
         total_supports=sum(numbers.supports_by_month.values()),
         filed=filed,

@@ -563,7 +563,11 @@ def statistics_page() -> tuple[str, int]:
 @role_required(Role.MODERATOR)
 def council_report_page() -> tuple[str, int]:
     form, period = _period_form(last_full_months(COUNCIL_REPORT_MONTHS))
-    report = council_report.build(period, current_lang()) if period else None
+    report = (
+        council_report.build(period, current_lang(), limit=council_report.PAGE_LISTED)
+        if period
+        else None
+    )
     return render_template(
         "moderation/council_report.html",
         form=form,

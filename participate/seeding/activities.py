@@ -44,6 +44,7 @@ BENCH_URLS = (
     "/fi/activities/archive",
     "/fi/activities/{activity_id}",
     "/fi/activities/{activity_id}.ics",
+    "/fi/activities/calendar.ics",
     "/api/v1/activities",
 )
 

@@ -48,6 +48,7 @@ BENCH_URLS = (
     "/fi/initiatives/?page={deepest_page}",
     "/fi/initiatives/map",
     "/fi/initiatives/map.geojson",
+    "/fi/initiatives/feed.atom",
 )
 
 # Used only when the database has no themes (the migration seeds the real list).

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from participate.db import utcnow
 from participate.extensions import db
-from participate.moderation import audit
+from participate.moderation import audit, queries
 from participate.moderation.audit import AuditEntry, AuditLogIsAppendOnly
 from tests import factories, pages
 from tests.conftest import ON_POSTGRES
@@ -268,3 +268,25 @@ def test_every_step_of_an_item_is_in_the_log(app, client, login_as, outbox):
         "initiative.answer",
         "initiative.close",
     ]
+
+
+def test_pages_reach_the_newest_max_rows_and_choices_come_from_the_index(
+    app, client, login_as, monkeypatch
+):
+    login_as("admin")
+    with app.app_context():
+        for number, (action, kind) in enumerate(
+            [("initiative.approve", "initiative"), ("activity.reject", "activity")] * 3
+        ):
+            audit.record(
+                actor=None, action=action, object_kind=kind, object_id=number, object_title="x"
+            )
+        db.session.commit()
+        assert queries.list_audit_actions() == ["activity.reject", "initiative.approve"]
+        assert queries.list_audit_object_kinds() == ["activity", "initiative"]
+    monkeypatch.setattr(queries, "MAX_LISTED_ROWS", 4)
+    soup = pages.get(client, "/en/admin/audit")
+    assert "More than 4 entries" in pages.text(soup.select_one("#audit-capped"))
+    soup = pages.get(client, "/en/admin/audit?action=activity.reject")
+    assert soup.select_one("#audit-capped") is None
+    assert len(soup.select("table.audit tbody tr")) == 3

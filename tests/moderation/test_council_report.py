@@ -195,3 +195,27 @@ def test_report_does_not_grow_queries(app, client, login_as, count_queries):
     with count_queries() as many:
         client.get(f"/fi/moderation/council-report{JUNE}")
     assert len(few) == len(many)
+
+
+def test_page_lists_a_bounded_number_and_counts_every_one(
+    app, client, login_as, boundary_initiatives, monkeypatch
+):
+    # A period with more initiatives than the page lists: the first sent are listed, the
+    # counts cover all of them, and the page points to the CSV (which lists every one).
+    monkeypatch.setattr(council_report, "PAGE_LISTED", 1)
+    _initiative(app, "Kolmas", at(2026, 6, 15, 9), status="answered")
+    login_as("moderator")
+    soup = pages.get(client, f"/en/moderation/council-report{JUNE}")
+    titles = [a.get_text(strip=True) for a in soup.select(".report-table tbody th a")]
+    assert titles == ["Kesäkuun ensimmäinen"]
+    notice = pages.text(soup.select_one("#report-capped"))
+    assert "first 1 of the 3 initiatives" in notice
+    assert "3" in pages.text(soup.select_one(".report-summary tfoot td"))
+    response = client.get(f"/en/moderation/council-report.csv{JUNE}")
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert len(rows) == 4  # the header and all three
+    monkeypatch.setattr(council_report, "PAGE_LISTED", 3)
+    soup = pages.get(client, f"/en/moderation/council-report{JUNE}")
+    assert soup.select_one("#report-capped") is None

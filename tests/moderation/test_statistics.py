@@ -234,3 +234,22 @@ def test_numbers_are_cached_briefly(app, count_queries, monkeypatch):
     monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 0)
     with app.test_request_context("/fi/"):
         assert statistics.build(period, "fi").total_submissions == 2
+
+
+def test_activities_listed_are_bounded_and_the_page_says_so(app, client, login_as, monkeypatch):
+    monkeypatch.setattr(statistics, "ACTIVITIES_LISTED", 1)
+    with app.app_context():
+        factories.create_activity(title={"fi": "Ensin"}, starts_in=timedelta(days=2))
+        factories.create_activity(title={"fi": "Sitten"}, starts_in=timedelta(days=3))
+    start = datetime.now(UTC).date()
+    args = f"?start={start.isoformat()}&end={(start + timedelta(days=5)).isoformat()}"
+    login_as("moderator")
+    soup = pages.get(client, f"/en/moderation/statistics{args}")
+    assert "Only the first 1 activities" in pages.text(soup.select_one("#activities-capped"))
+    with app.test_request_context("/fi/"):
+        stats = statistics.build(Period(start, start + timedelta(days=5)), "fi")
+    assert [row.activity.title_fi for row in stats.activities] == ["Ensin"]
+    assert stats.activities_capped
+    monkeypatch.setattr(statistics, "ACTIVITIES_LISTED", 2)
+    soup = pages.get(client, f"/en/moderation/statistics{args}")
+    assert soup.select_one("#activities-capped") is None
