@@ -1,7 +1,7 @@
 """index for the council report's and the statistics' period (issue #11)
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 07:00:00.000000
 
 Written by hand (docs/performance.md has the plans):
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
