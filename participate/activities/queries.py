@@ -276,15 +276,6 @@ def list_own_activities(user_id: int) -> list[Activity]:
     )
 
 
-def count_waiting_for_moderation() -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(Activity.id)).where(Activity.status == Status.SUBMITTED)
-        )
-        or 0
-    )
-
-
 CALENDAR_LIMIT = 500
 
 

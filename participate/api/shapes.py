@@ -22,11 +22,6 @@ def localised(obj: Any, field: str) -> dict[str, str | None]:
     return {lang: (getattr(obj, f"{field}_{lang}", None) or None) for lang in LANGS}
 
 
-def localised_from(values: dict[str, str | None]) -> dict[str, str | None]:
-    """The `{fi, sv, en}` object from a partial mapping of language → text."""
-    return {lang: (values.get(lang) or None) for lang in LANGS}
-
-
 def district_object(district: District) -> dict[str, Any]:
     """The district as the API shows it everywhere: slug, city code and names."""
     return {"slug": district.slug, "code": district.code, "name": localised(district, "name")}

@@ -46,10 +46,6 @@ def get_councillor(councillor_id: int) -> Councillor | None:
     )
 
 
-def get_councillor_by_email(email: str) -> Councillor | None:
-    return db.session.scalar(sa.select(Councillor).where(Councillor.email == email.lower()))
-
-
 def list_councillors(
     *, district_id: int | None = None, party_id: int | None = None
 ) -> list[Councillor]:
@@ -104,10 +100,6 @@ def group_by_district(
     for councillor in councillors:
         by_district.setdefault(councillor.district_id, []).append(councillor)
     return [DistrictCouncillors(d, by_district.get(d.id, [])) for d in districts]
-
-
-def count_councillors() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Councillor)) or 0
 
 
 def cache_token(name: str = MAP_CACHE_NAME) -> str:

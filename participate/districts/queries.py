@@ -22,10 +22,6 @@ def list_districts() -> list[District]:
     return list(db.session.scalars(sa.select(District).order_by(District.code)))
 
 
-def get_district_by_slug(slug: str) -> District | None:
-    return db.session.scalar(sa.select(District).where(District.slug == slug))
-
-
 def get_postal_code(code: str) -> PostalCode | None:
     return db.session.get(PostalCode, code)
 

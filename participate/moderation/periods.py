@@ -50,11 +50,6 @@ def today_in_helsinki(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(HELSINKI).date()
 
 
-def helsinki_month(moment: datetime) -> tuple[int, int]:
-    local = moment.astimezone(HELSINKI)
-    return local.year, local.month
-
-
 def _months_back(day: date, months: int) -> date:
     """The first day of the month `months` before `day`'s month."""
     index = day.year * 12 + (day.month - 1) - months

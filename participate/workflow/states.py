@@ -149,9 +149,6 @@ class Workflow:
     def can(self, current: Status, action: Action) -> bool:
         return (current, action) in self.transitions
 
-    def actions_from(self, current: Status) -> list[Action]:
-        return [action for (status, action) in self.transitions if status == current]
-
     @property
     def statuses(self) -> list[Status]:
         seen: dict[Status, None] = {}
