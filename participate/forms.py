@@ -136,7 +136,7 @@ def handle_action(
     done: Callable[[T], Outcome],
     failed: Callable[[DomainError], ResponseReturnValue] | None = None,
 ) -> ResponseReturnValue:
-    """Call one service (`action`) and commit once (style.md §3, Indico's `RH.process`).
+    """Call one service (`action`) and commit once (the shape of Indico's `RH.process`).
 
     On success the transaction is committed first, then `done(result)` answers: a `Done`
     flashes and redirects, anything else (a page, a response) is returned as it is; `done` may

@@ -11,7 +11,7 @@ templates in `init_app`):
 - `language_name`: a language's name in the reader's language (also in e-mails, under
   `force_locale`): "Finnish", "suomi", "finska"; any ISO 639 code.
 - `fallback_note`: "Only available in Finnish", beside a text shown in another language
-  than the page's (design.md: visible fallback).
+  than the page's (a fallback is always shown, never silent).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ STATIC_BASELINE = "/static/css/site.css"
 BASELINE = "/healthz"
 # The site shell: always measured, in this order, before the features' pages.
 CORE_URLS = [STATIC_BASELINE, BASELINE, "/fi/", "/sv/", "/en/", "/fi/account/login"]
-# List and map pages of design.md's stable routes: measured when they answer 200, so a
+# List and map pages of the stable routes (tests/routes.txt): measured when they answer 200, so a
 # feature without BENCH_URLS still shows up. Detail pages need ids: only BENCH_URLS has them.
 CANDIDATE_URLS = [
     "/fi/initiatives/",

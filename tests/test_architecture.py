@@ -15,7 +15,7 @@ from participate.accounts.models import Role
 ROOT = Path(__file__).resolve().parent.parent
 ROUTES_FILE = Path(__file__).with_name("routes.txt")
 PREFIX = "/<any(fi,sv,en):lang_code>"
-# Routes that live outside the language prefix on purpose (design.md "Routes").
+# Routes that live outside the language prefix on purpose (docs/architecture.md, "Requests").
 UNPREFIXED = re.compile(
     r"^/($|healthz$|readyz$|metrics$|favicon\.ico$|static/|api/v1/|saml/|robots\.txt$|theme\.css$|theme/|sitemap\.xml$|\.well-known/security\.txt$)"
 )
@@ -30,7 +30,7 @@ def route_lines(app: Flask) -> list[str]:
 
 
 def test_routes_are_stable(app: Flask) -> None:
-    """design.md promises these URLs; change tests/routes.txt only on purpose."""
+    """These URLs are promised to residents and clients; change tests/routes.txt only on purpose."""
     expected = ROUTES_FILE.read_text(encoding="utf-8").split("\n")
     assert route_lines(app) == [line for line in expected if line], (
         "the URL map changed: if on purpose, regenerate tests/routes.txt with\n"
@@ -146,3 +146,82 @@ def test_the_language_prefix_is_written_once() -> None:
         if re.search(r"<any\(|<lang_code>|:lang_code>", line)
     ]
     assert not offenders, "use LANG_PREFIX:\n" + "\n".join(offenders)
+
+
+# The shared text helpers (participate/text.py) and the one row lock (participate/locking.py):
+# a second definition elsewhere is how the two `paragraphs` helpers drifted apart.
+ONE_HOME = {
+    "paragraphs": "participate/text.py",
+    "format_body": "participate/text.py",
+    "linkify": "participate/text.py",
+    "excerpt": "participate/text.py",
+    "language_name": "participate/text.py",
+    "fallback_note": "participate/text.py",
+    "lock_row": "participate/locking.py",
+}
+
+
+def test_shared_helpers_are_defined_once() -> None:
+    import ast
+
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in names:
+                home = ONE_HOME.get(name.removesuffix("_filter").lstrip("_"))
+                if home and home != relative:
+                    offenders.append(f"{relative}:{node.lineno} defines {name} ({home} has it)")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_only_the_lock_helper_locks_single_rows() -> None:
+    """`with_for_update` outside participate/locking.py only for queue claims that skip
+    locked rows (the outbox sender, digests); everything else calls lock_row."""
+    offenders = []
+    for path in _python_files():
+        if path == ROOT / "participate" / "locking.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "with_for_update" in line and "skip_locked=True" not in line:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "use participate.locking.lock_row:\n" + "\n".join(offenders)
+
+
+def test_only_available_in_notes_come_from_the_text_module() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [*_python_files(), *(ROOT / "templates").rglob("*.html")]
+        if path != ROOT / "participate" / "text.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "Only available in" in line
+    ]
+    assert not offenders, "use the fallback_note filter:\n" + "\n".join(offenders)
+
+
+# Notes for the people who build the project live outside the repository; a comment that
+# points there means nothing to someone reading a clone.
+OUTSIDE = re.compile(r"\b(design|style|pitfalls|glossary)\.md\b|\.\./shared\b")
+
+
+def test_code_comments_point_only_inside_the_repository() -> None:
+    files = [
+        *_python_files(),
+        *(ROOT / "tests").rglob("*.py"),
+        *(ROOT / "scripts").rglob("*.py"),
+        *(ROOT / "templates").rglob("*.*"),
+    ]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        if path.suffix in {".py", ".html", ".txt", ".xml"} and path != Path(__file__)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert not offenders, "\n".join(offenders)

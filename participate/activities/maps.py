@@ -3,7 +3,7 @@
 Leaflet is served by the app itself (the shared static route for XStatic-Leaflet); Folium's
 default CDN links are replaced on the map instance. Only the links, the map's `<div>` and its
 script are used: the map's own header (a viewport that blocks zooming, `html, body` styles)
-is left out (pitfalls.md). The page wraps the script in `<script nonce=…>`.
+is left out (it would fail accessibility checks). The page wraps the script in `<script nonce=…>`.
 
 Safety: Folium puts tooltip text inside a JavaScript template literal and Leaflet inserts
 tooltips and popups as HTML, so every value is HTML-escaped and the backtick, `$` and

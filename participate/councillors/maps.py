@@ -5,7 +5,7 @@ costs one primary-key query for the version token. The token is a row in `cache_
 `after_flush` hook replaces whenever a councillor, party or district is added, changed or
 removed, in the same transaction, so every worker process and machine sees the change.
 
-Safety (pitfalls.md): Folium's GeoJsonPopup/GeoJsonTooltip insert property values with
+Safety: Folium's GeoJsonPopup/GeoJsonTooltip insert property values with
 innerHTML, and some Folium elements put text inside JavaScript template literals. Every value
 passes through `map_text()` first; the markup around the values is ours.
 """
@@ -292,8 +292,9 @@ def _split(fmap: folium.Map) -> MapParts:
     Leaflet's script is deferred; the page runs `script` as an inline module after it
     (participate/maps.py).
 
-    The map's header sets `html, body {height: 100%}` and a viewport that blocks zooming
-    (pitfalls.md); Folium's table styles are replaced by static/css/councillors.css.
+    The map's header sets `html, body {height: 100%}` and a viewport that blocks zooming,
+    which a page of ours must not have; Folium's table styles are replaced by
+    static/css/councillors.css.
     """
     root = cast(Figure, fmap.get_root())
     root.render()

@@ -14,7 +14,7 @@ from werkzeug.routing import BuildError
 from participate.i18n.locale import DEFAULT_LANG, LANG_COOKIE, LANG_NAMES, LANGS, is_supported
 from participate.urls import external_path
 
-# Every HTML blueprint's url_prefix starts with this (pitfalls: a plain `/<lang_code>` would
+# Every HTML blueprint's url_prefix starts with this (`any(...)`: a plain `/<lang_code>` would
 # also swallow /favicon.ico and /robots.txt); tests/test_architecture.py keeps it the only one.
 LANG_PREFIX = f"/<any({','.join(LANGS)}):lang_code>"
 ONE_YEAR = 365 * 24 * 3600

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path("/usr/bin/chromium")
-# pitfalls.md: we run as root (no sandbox), and in a closed network the background services
+# We run as root (no sandbox), and in a closed network the background services
 # of Chromium fail noisily and slowly, so switch them off.
 CHROMIUM_ARGS = [
     "--no-sandbox",

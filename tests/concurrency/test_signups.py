@@ -1,4 +1,4 @@
-"""Capacity under concurrent sign-ups, on PostgreSQL (design.md: "Capacity is never
+"""Capacity under concurrent sign-ups, on PostgreSQL (the product promise: "Capacity is never
 exceeded, also under concurrent sign-ups on PostgreSQL").
 
 1. 200 threads, each with its own session and transaction, call the sign-up service for the

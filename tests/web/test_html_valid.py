@@ -5,8 +5,8 @@ forms and parameters (`tests.pages.page_urls`) are rendered in fi, sv and en, an
 as a resident and as an administrator. The pages are written to files and checked in one
 run of the checker (one JVM start), so the test takes seconds, not minutes.
 
-The checker is `vnu.jar` from the npm package vnu-jar, where ../shared/tools/validate-html.sh
-keeps it (`<temp dir>/vnu-npm`; installed with npm on first use) or where `VNU_JAR` points;
+The checker is `vnu.jar` from the npm package vnu-jar, where the project's HTML validation
+script keeps it (`<temp dir>/vnu-npm`; installed with npm on first use) or where `VNU_JAR` points;
 it needs Java. If either is missing the test fails and says what to install; it is skipped
 only when `PARTICIPATE_SKIP_HTML_CHECK=1` is set (docs/testing.md).
 """
