@@ -59,7 +59,7 @@ def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
             "contact": a.organiser_contact or None,
         },
         "district": district_object(a.district),
-        "place": a.place,
+        "place": localised(a, "place"),
         "location": {"lat": a.lat, "lon": a.lon} if a.lat is not None else None,
         "starts_at": timestamp(a.starts_at),
         "ends_at": timestamp(a.ends_at),

@@ -120,7 +120,7 @@ SCHEMAS: dict[str, Any] = {
     "Answer": _object(
         {
             "text": _ref("LocalisedText"),
-            "decision_maker": STRING,
+            "decision_maker": _ref("LocalisedText"),
             "decided_on": {"type": "string", "format": "date"},
         }
     ),
@@ -188,7 +188,7 @@ SCHEMAS: dict[str, Any] = {
                 }
             ),
             "district": _ref("District"),
-            "place": STRING,
+            "place": _ref("LocalisedText"),
             "location": _nullable(_ref("Point")),
             "starts_at": TIMESTAMP,
             "ends_at": TIMESTAMP,

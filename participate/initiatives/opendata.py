@@ -73,7 +73,7 @@ def public_record(initiative: Initiative, url: str) -> dict[str, Any]:
         "answer": (
             {
                 "text": localised(answer, "body"),
-                "decision_maker": answer.decision_maker,
+                "decision_maker": localised(answer, "decision_maker"),
                 "decided_on": answer.decided_on.isoformat(),
             }
             if answer is not None
@@ -236,7 +236,7 @@ def csv_export(initiatives: Iterable[Initiative], *, lang: str, entry_url: Any) 
             _iso(initiative.published_at) or "",
             _iso(initiative.status_changed_at) or "",
             answer.decided_on.isoformat() if answer else "",
-            answer.decision_maker if answer else "",
+            answer.decider(lang).text if answer else "",
             initiative.body,
         ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -133,10 +135,39 @@ def test_a_district_is_the_same_object_everywhere(app, client):
 
 def test_localised_fields_always_have_three_keys(app, client):
     with app.app_context():
-        factories.create_activity()
+        factories.create_activity(place_sv="Hagalunds centralpark")
     item = client.get("/api/v1/activities").get_json()["items"][0]
-    for field in ("title", "description", "accessibility"):
+    for field in ("title", "description", "accessibility", "place"):
         assert set(item[field]) == {"fi", "sv", "en"}
+    assert item["place"]["sv"] == "Hagalunds centralpark"
+    assert item["place"]["fi"]
+    assert item["place"]["en"] is None  # not written: null, never the Finnish text
+
+
+def test_an_answers_decision_maker_is_localised_text(app, client):
+    from participate.extensions import db
+    from participate.initiatives.models import InitiativeAnswer
+
+    with app.app_context():
+        initiative = factories.create_initiative(status="answered")
+        db.session.add(
+            InitiativeAnswer(
+                initiative_id=initiative.id,
+                body_fi="Vastaus.",
+                decision_maker="Kaupunginhallitus",
+                decision_maker_sv="Stadsstyrelsen",
+                decided_on=date(2026, 11, 30),
+            )
+        )
+        db.session.commit()
+    for url in (f"/api/v1/initiatives/{initiative.id}", "/api/v1/initiatives"):
+        body = client.get(url).get_json()
+        item = body["items"][0] if "items" in body else body
+        assert item["answer"]["decision_maker"] == {
+            "fi": "Kaupunginhallitus",
+            "sv": "Stadsstyrelsen",
+            "en": None,
+        }
 
 
 def test_paging_links_walk_the_whole_list(app, client):
