@@ -188,6 +188,33 @@ class _Registry(MacroElement):
         self.zoom_out = map_text(zoom_out)
 
 
+class _InitialView(MacroElement):
+    """The city's mainland in view before any layer is added, without animation, as
+    static/js/councillors.js fits it (above the attribution): Folium's own centre and zoom
+    would draw every layer and request every tile twice, once per zoom (Lighthouse: the
+    longest tasks of the page). `bounds` is [[south, west], [north, east]] in degrees."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var attribution = map.getContainer().querySelector(".leaflet-control-attribution");
+            map.fitBounds({{ this.bounds|tojson }}, {
+                paddingTopLeft: [8, 8],
+                paddingBottomRight: [8, (attribution ? attribution.offsetHeight : 0) + 8],
+                animate: false
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "ParticipateInitialView"
+        self.bounds = bounds
+
+
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return {
         "color": BORDER_COLOUR,
@@ -241,6 +268,9 @@ def build_map(lang: str) -> MapParts:
         # On the instance, not the class: add_js_link would change every map in the process.
         fmap.default_js = [("leaflet", leaflet_url("leaflet.js"))]
         fmap.default_css = [("leaflet_css", leaflet_url("leaflet.css"))]
+        bounds = mainland_bounds(geometries) if features else None
+        if bounds:
+            _InitialView(bounds).add_to(fmap)  # first: layers and tiles drawn once
         folium.TileLayer(
             tiles=settings.tile_url,
             attr=settings.tile_attribution,  # trusted configuration HTML
@@ -271,7 +301,6 @@ def build_map(lang: str) -> MapParts:
             ).add_to(fmap)
         # static/js/councillors.js fits these bounds above the attribution, at once and on
         # every resize; a Folium fit_bounds here would animate and make Leaflet ignore it.
-        bounds = mainland_bounds(geometries) if features else None
         _Registry(layer, _("Zoom in"), _("Zoom out"), bounds).add_to(fmap)
         return _split(fmap)
 

@@ -24,7 +24,7 @@ import json
 import posixpath
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +64,15 @@ def _hashed_name(name: str, content: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"{name}.{digest}"
 
 
-def rewrite_css_urls(css: str, name: str, manifest: Mapping[str, str]) -> str:
+def rewrite_css_urls(
+    css: str, name: str, manifest: Mapping[str, str], keep: Collection[str] = ()
+) -> str:
     """Point relative `url(…)`s of the stylesheet `name` at the hashed copies in `manifest`.
 
     `url(images/layers.png)` in `vendor/leaflet/leaflet.css` becomes
     `url(images/layers.3f2a9c1b7e4d.png)`, so the images are immutable too. Absolute URLs,
-    `data:` and fragments (`#default#VML`) stay as they are.
+    `data:`, fragments (`#default#VML`) and references to the names in `keep` stay as they
+    are.
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -78,7 +81,7 @@ def rewrite_css_urls(css: str, name: str, manifest: Mapping[str, str]) -> str:
             return match.group(0)
         path, _, rest = ref.partition("?")
         target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
-        if target not in manifest:
+        if target not in manifest or target in keep:
             return match.group(0)
         hashed = posixpath.relpath(manifest[target], posixpath.dirname(name) or ".")
         return f"url({quote}{hashed}{'?' + rest if rest else ''}{quote})"
@@ -98,10 +101,13 @@ def build(source: Path, target: Path, packages: Mapping[str, Package] = PACKAGES
     manifest: dict[str, str] = {}
     # Stylesheets last: the files they refer to must have their hashed names first.
     files = sorted(_files(source, packages), key=lambda item: item[0].endswith(".css"))
+    keep = {
+        f"vendor/{key}/{name}" for key, package in packages.items() for name in package.unhashed
+    }
     for name, path in files:
         content = path.read_bytes()
         if name.endswith(".css"):
-            content = rewrite_css_urls(content.decode("utf-8"), name, manifest).encode("utf-8")
+            content = rewrite_css_urls(content.decode("utf-8"), name, manifest, keep).encode()
         hashed = _hashed_name(name, content)
         for out in (name, hashed):
             (target / out).parent.mkdir(parents=True, exist_ok=True)

@@ -26,10 +26,15 @@ URL_PREFIX = "/static/vendor"
 
 @dataclass(frozen=True)
 class Package:
-    """A folder of an installed package; `files` are glob patterns relative to it."""
+    """A folder of an installed package; `files` are glob patterns relative to it.
+
+    `unhashed` are files whose URL the package's own script derives from its stylesheet:
+    the build leaves the stylesheet's references to them as they are (assets.py).
+    """
 
     directory: Path
     files: tuple[str, ...]
+    unhashed: tuple[str, ...] = ()
 
     def allows(self, filename: str) -> bool:
         return any(fnmatch(filename, pattern) for pattern in self.files)
@@ -48,6 +53,9 @@ PACKAGES: dict[str, Package] = {
         Path(xstatic.pkg.leaflet.BASE_DIR),
         # The source map: leaflet.js names it, so browsers' developer tools find it.
         ("leaflet.js", "leaflet.js.map", "leaflet.css", "images/*.png"),
+        # L.Icon.Default finds its images' folder by cutting `marker-icon.png` off the URL
+        # in leaflet.css (then loads marker-icon-2x.png and marker-shadow.png from there).
+        unhashed=("images/marker-icon.png",),
     ),
 }
 
