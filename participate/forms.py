@@ -71,7 +71,7 @@ def show_domain_error(form: Form, error: DomainError) -> None:
     """Attach a DomainError to its field (`error.field`, which the service sets), or to the
     form as a whole when it names no field of this form. The one place that maps domain
     errors to fields: the error summary then links to that field (issue #12)."""
-    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
+    field = form[error.field] if error.field and error.field in form else None
     if field is not None:
         field.errors = [*field.errors, error.message] if field.errors else [error.message]
     else:

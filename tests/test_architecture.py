@@ -225,3 +225,42 @@ def test_code_comments_point_only_inside_the_repository() -> None:
         if OUTSIDE.search(line)
     ]
     assert not offenders, "\n".join(offenders)
+
+
+# Where a transaction may end: the form-handling mechanism for every request, and commands
+# (CLI, seeding, the mail sender's loop) that own their transactions (docs/architecture.md).
+TRANSACTION_OWNERS = {"participate/forms.py", "participate/mail/sender.py"}
+TRANSACTION_OWNER_DIRS = ("participate/seeding/",)
+
+
+def _commits(path: Path) -> list[int]:
+    """The lines of `<anything>.commit()` calls in a module (a session's or a connection's)."""
+    import ast
+
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+    ]
+
+
+def test_requests_commit_only_through_the_form_handling_mechanism() -> None:
+    """Views and admin pages call `participate.forms.handle_form`/`handle_action` instead of
+    committing by hand; only commands may end a transaction themselves."""
+    offenders = []
+    for path in sorted((ROOT / "participate").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name in TRANSACTION_OWNERS or name.startswith(TRANSACTION_OWNER_DIRS):
+            continue
+        if path.name == "cli.py":
+            continue
+        offenders.extend(f"{name}:{line}: commit()" for line in _commits(path))
+    assert not offenders, "use participate.forms.handle_form:\n" + "\n".join(offenders)
+
+
+def test_the_commit_scan_sees_a_hand_written_commit(tmp_path: Path) -> None:
+    view = tmp_path / "views.py"
+    view.write_text("def save():\n    db.session.commit()\n    commit = 1\n", encoding="utf-8")
+    assert _commits(view) == [2]

@@ -11,17 +11,15 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response as BaseResponse
 
 from participate.activities import maps, queries, services, signups
 from participate.activities.calendar import activities_calendar, activity_calendar
@@ -42,9 +40,8 @@ from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
 from participate.csv import write_csv
 from participate.db import utcnow
 from participate.districts.queries import list_districts
-from participate.errors import DomainError
 from participate.extensions import db, limiter
-from participate.forms import show_domain_error
+from participate.forms import Done, handle_form
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.i18n.urls import LANG_PREFIX
@@ -186,63 +183,51 @@ def detail(activity_id: int) -> Any:
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data = current_user.display_name
         form.email.data = current_user.email
-    valid = form.validate_on_submit()
-    if form.is_submitted() and isinstance(form.people.data, int):
-        # Every mistake at once: the group size is the service's rule, asked here too.
-        problem = signups.group_size_problem(row.activity, form.people.data)
-        if problem is not None:
-            show_domain_error(form, problem)
-            valid = False
-    if valid:
-        signup_request = signups.SignupRequest(
-            name=form.name.data,
-            email=form.email.data,
-            phone=form.phone.data or "",
-            people=form.people.data,
-            accessibility_needs=form.accessibility_needs.data or "",
-            consent=bool(form.consent.data),
-            language=current_lang(),
-            user_id=current_user.id if current_user.is_authenticated else None,
-        )
-        try:
-            result = signups.sign_up(row.activity, signup_request)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            _flash_signed_up(result)
-            return redirect(url_for(".detail", activity_id=activity_id))
-    translate_type_errors(form)
-    status = 400 if request.method == "POST" else 200
-    return _detail_page(row, form, status=status)
+    # Every mistake at once: the group size is the service's rule, asked with the form's.
+    people = form.people.data if form.is_submitted() else None
+    problem = signups.group_size_problem(row.activity, people) if isinstance(people, int) else None
+    return handle_form(
+        form,
+        lambda: signups.sign_up(
+            row.activity,
+            signups.SignupRequest(
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data or "",
+                people=form.people.data,
+                accessibility_needs=form.accessibility_needs.data or "",
+                consent=bool(form.consent.data),
+                language=current_lang(),
+                user_id=current_user.id if current_user.is_authenticated else None,
+            ),
+        ),
+        done=lambda result: Done(
+            url_for(".detail", activity_id=activity_id), _signed_up_message(result)
+        ),
+        page=lambda: _detail_page(row, form),
+        problems=[problem],
+    )
 
 
-def _flash_signed_up(result: signups.SignupResult) -> None:
+def _signed_up_message(result: signups.SignupResult) -> str:
     email = result.signup.email
     if result.position is None:
-        flash(
+        return _(
+            "You are signed up. We sent a confirmation to %(email)s with a link for "
+            "seeing or cancelling your sign-up.",
+            email=email,
+        )
+    return " ".join(
+        (
+            _("The activity is full, so you are on the waiting list."),
+            _("You are number %(position)s on the waiting list.", position=result.position),
             _(
-                "You are signed up. We sent a confirmation to %(email)s with a link for "
-                "seeing or cancelling your sign-up.",
+                "We will e-mail %(email)s if you get a place. The e-mail we sent "
+                "you has a link for cancelling.",
                 email=email,
             ),
-            "success",
         )
-    else:
-        flash(
-            " ".join(
-                (
-                    _("The activity is full, so you are on the waiting list."),
-                    _("You are number %(position)s on the waiting list.", position=result.position),
-                    _(
-                        "We will e-mail %(email)s if you get a place. The e-mail we sent "
-                        "you has a link for cancelling.",
-                        email=email,
-                    ),
-                )
-            ),
-            "success",
-        )
+    )
 
 
 def _detail_page(
@@ -250,8 +235,8 @@ def _detail_page(
     form: SignupForm,
     *,
     resend_form: ResendLinkForm | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
+) -> str:
+    translate_type_errors(form)
     activity = row.activity
     form.people.description = ngettext(
         "Yourself included. At most %(num)s person per sign-up.",
@@ -267,7 +252,7 @@ def _detail_page(
         window=activity.signup_window(),
         is_past=activity.is_past(),
         activity_map=maps.activity_map(activity, lang=current_lang()),
-    ), status
+    )
 
 
 @bp.route("/activities/<int:activity_id>/resend-link", methods=["POST"])
@@ -275,21 +260,25 @@ def _detail_page(
 def resend_link(activity_id: int) -> Any:
     row = _visible_row(activity_id)
     form = ResendLinkForm(prefix="resend")
-    if not form.validate_on_submit():
+
+    def page() -> str:
         translate_type_errors(form)
-        return _detail_page(row, SignupForm(formdata=None), resend_form=form, status=400)
-    signups.resend_link(row.activity, form.email.data)
-    db.session.commit()
-    # The same answer either way: the page must not tell who has signed up.
-    flash(
-        _(
-            "If %(email)s is signed up for this activity, we sent a new link there. "
-            "Earlier links no longer work.",
-            email=form.email.data,
+        return _detail_page(row, SignupForm(formdata=None), resend_form=form)
+
+    return handle_form(
+        form,
+        lambda: signups.resend_link(row.activity, form.email.data),
+        # The same answer either way: the page must not tell who has signed up.
+        done=lambda _result: Done(
+            url_for(".detail", activity_id=activity_id),
+            _(
+                "If %(email)s is signed up for this activity, we sent a new link there. "
+                "Earlier links no longer work.",
+                email=form.email.data,
+            ),
         ),
-        "success",
+        page=page,
     )
-    return redirect(url_for(".detail", activity_id=activity_id))
 
 
 @bp.route("/activities/calendar.ics")
@@ -354,30 +343,28 @@ def new() -> Any:
     form = _activity_form()
     if request.method == "GET":
         form.languages.data = [current_lang()]
-    if form.validate_on_submit():
-        try:
-            if current_user.is_moderator:
-                activity = services.create_activity(form.details(), actor=current_user)
-            else:
-                activity = services.propose_activity(form.details(), author=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
+
+    def save() -> Activity:
+        if current_user.is_moderator:
+            return services.create_activity(form.details(), actor=current_user)
+        return services.propose_activity(form.details(), author=current_user)
+
+    def saved(activity: Activity) -> Done:
+        if activity.status == Status.PUBLISHED:
+            message = _("The activity is published.")
         else:
-            db.session.commit()
-            if activity.status == Status.PUBLISHED:
-                flash(_("The activity is published."), "success")
-            else:
-                flash(
-                    _(
-                        "Thank you! Your proposal is waiting for review. We will e-mail you "
-                        "when the city's development manager has checked it."
-                    ),
-                    "success",
-                )
-            return redirect(url_for(".detail", activity_id=activity.id))
+            message = _(
+                "Thank you! Your proposal is waiting for review. We will e-mail you "
+                "when the city's development manager has checked it."
+            )
+        return Done(url_for(".detail", activity_id=activity.id), message)
+
+    return handle_form(form, save, done=saved, page=lambda: _form_page(form, None))
+
+
+def _form_page(form: ActivityForm, activity: Activity | None) -> str:
     translate_type_errors(form)
-    status = 400 if request.method == "POST" else 200
-    return render_template("activities/form.html", form=form, activity=None), status
+    return render_template("activities/form.html", form=form, activity=activity)
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -392,18 +379,14 @@ def edit(activity_id: int) -> Any:
     form = _activity_form()
     if request.method == "GET":
         form.fill_from(activity)
-    if form.validate_on_submit():
-        try:
-            services.update_activity(activity, form.details(), actor=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for(".detail", activity_id=activity_id))
-    translate_type_errors(form)
-    status = 400 if request.method == "POST" else 200
-    return render_template("activities/form.html", form=form, activity=activity), status
+    return handle_form(
+        form,
+        lambda: services.update_activity(activity, form.details(), actor=current_user),
+        done=lambda _result: Done(
+            url_for(".detail", activity_id=activity_id), _("Your changes are saved.")
+        ),
+        page=lambda: _form_page(form, activity),
+    )
 
 
 # -- the organiser's view ------------------------------------------------------------------
@@ -412,7 +395,6 @@ def _participants_page(
     *,
     message_form: MessageForm | None = None,
     cancel_form: CancelActivityForm | None = None,
-    status: int = 200,
 ) -> Response:
     confirmed, waiting = queries.list_signups(row.activity.id)
     html = render_template(
@@ -424,7 +406,7 @@ def _participants_page(
         message_form=message_form or MessageForm(prefix="message"),
         cancel_form=cancel_form or CancelActivityForm(prefix="cancel"),
     )
-    return _private((html, status))
+    return _private(html)
 
 
 @bp.route("/activities/<int:activity_id>/participants")
@@ -481,54 +463,44 @@ def participants_csv(activity_id: int) -> Response:
 @bp.route("/activities/<int:activity_id>/message", methods=["POST"])
 @login_required
 @limiter.limit("20 per hour")
-def message(activity_id: int) -> Response | BaseResponse:
+def message(activity_id: int) -> ResponseReturnValue:
     row = _managed_row(activity_id)
     form = MessageForm(prefix="message")
-    if form.validate_on_submit():
-        try:
-            sent = services.message_participants(
-                row.activity,
-                actor=current_user,
-                subject=form.subject.data,
-                body=form.body.data,
-                include_waiting=bool(form.include_waiting.data),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "Message sent to %(num)s person.", "Message sent to %(num)s people.", sent
-                ),
-                "success",
-            )
-            return redirect(url_for(".participants", activity_id=activity_id))
-    return _participants_page(row, message_form=form, status=400)
+    return handle_form(
+        form,
+        lambda: services.message_participants(
+            row.activity,
+            actor=current_user,
+            subject=form.subject.data,
+            body=form.body.data,
+            include_waiting=bool(form.include_waiting.data),
+        ),
+        done=lambda sent: Done(
+            url_for(".participants", activity_id=activity_id),
+            ngettext("Message sent to %(num)s person.", "Message sent to %(num)s people.", sent),
+        ),
+        page=lambda: _participants_page(row, message_form=form),
+    )
 
 
 @bp.route("/activities/<int:activity_id>/cancel", methods=["POST"])
 @login_required
-def cancel(activity_id: int) -> Response | BaseResponse:
+def cancel(activity_id: int) -> ResponseReturnValue:
     row = _managed_row(activity_id)
     form = CancelActivityForm(prefix="cancel")
-    if form.validate_on_submit():
-        try:
-            told = services.cancel_activity(row.activity, actor=current_user, note=form.note.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The activity is cancelled. We told %(num)s person by e-mail.",
-                    "The activity is cancelled. We told %(num)s people by e-mail.",
-                    told,
-                ),
-                "success",
-            )
-            return redirect(url_for(".detail", activity_id=activity_id))
-    return _participants_page(row, cancel_form=form, status=400)
+    return handle_form(
+        form,
+        lambda: services.cancel_activity(row.activity, actor=current_user, note=form.note.data),
+        done=lambda told: Done(
+            url_for(".detail", activity_id=activity_id),
+            ngettext(
+                "The activity is cancelled. We told %(num)s person by e-mail.",
+                "The activity is cancelled. We told %(num)s people by e-mail.",
+                told,
+            ),
+        ),
+        page=lambda: _participants_page(row, cancel_form=form),
+    )
 
 
 # -- a participant's own sign-up (private link) ---------------------------------------------
@@ -540,7 +512,7 @@ def _signup_or_404(token: str) -> Signup:
     return signup
 
 
-def _signup_page(signup: Signup, form: CancelSignupForm, status: int = 200) -> Response:
+def _signup_page(signup: Signup, form: CancelSignupForm) -> Response:
     row = queries.get_activity_row(signup.activity_id)
     if row is None:  # cannot happen: the foreign key guarantees the activity
         abort(404)
@@ -553,24 +525,20 @@ def _signup_page(signup: Signup, form: CancelSignupForm, status: int = 200) -> R
         form=form,
         can_cancel=signup.is_live and row.activity.starts_at > utcnow(),
     )
-    return _private((html, status))
+    return _private(html)
 
 
 @bp.route("/signups/<token>", methods=["GET", "POST"])
 @limiter.limit(SIGNUP_LIMIT, methods=["POST"])
-def signup(token: str) -> Response | BaseResponse:
+def signup(token: str) -> ResponseReturnValue:
     record = _signup_or_404(token)
     form = CancelSignupForm()
-    if form.validate_on_submit():
-        try:
-            signups.cancel_signup(record)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your sign-up is cancelled. We sent you a confirmation."), "success")
-            return redirect(url_for(".signup", token=token))
-        return _signup_page(record, form, status=400)
-    if request.method == "POST":
-        return _signup_page(record, form, status=400)
-    return _signup_page(record, form)
+    return handle_form(
+        form,
+        lambda: signups.cancel_signup(record),
+        done=lambda _result: Done(
+            url_for(".signup", token=token),
+            _("Your sign-up is cancelled. We sent you a confirmation."),
+        ),
+        page=lambda: _signup_page(record, form),
+    )

@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -97,7 +98,7 @@ def identify() -> Any:
 
 @bp.route(f"{PAGE}/done")
 @login_required
-def done() -> BaseResponse | tuple[str, int]:
+def done() -> ResponseReturnValue:
     _enabled()
 
     def identified(result: tuple[Identity, IdentificationRequest]) -> Done:
@@ -172,7 +173,7 @@ def metadata() -> Response:
 @bp.route("/saml/acs", methods=["POST"])
 @csrf.exempt  # the identity provider POSTs here; the signed assertion is the proof
 @limiter.limit("30 per minute")
-def acs() -> BaseResponse | tuple[str, int]:
+def acs() -> ResponseReturnValue:
     _enabled()
     relay_state = request.form.get("RelayState", "")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -15,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -24,9 +27,8 @@ from participate.accounts.identity import get_identity
 from participate.caching import LIST_MAX_AGE, conditional
 from participate.districts.models import District
 from participate.districts.queries import district_at, list_districts
-from participate.errors import DomainError
 from participate.extensions import db, limiter
-from participate.forms import show_domain_error
+from participate.forms import Done, handle_form
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.i18n.urls import LANG_PREFIX
@@ -307,36 +309,59 @@ def _data_from(form: InitiativeForm) -> services.InitiativeData:
     )
 
 
-def _write(form: InitiativeForm, initiative: Initiative | None) -> tuple[str, int] | BaseResponse:
+def _write(form: InitiativeForm, initiative: Initiative | None) -> ResponseReturnValue:
     """Preview, save or send: the one handler behind /new and /<id>/edit."""
     intent = request.form.get("intent", "save")
-    preview = None
-    if form.validate_on_submit():
-        if intent == "preview":
-            preview = {"title": form.title.data, "body": format_body(form.body.data or "")}
-        else:
-            try:
-                initiative = services.save_initiative(
-                    _data_from(form),
-                    actor=current_user,
-                    initiative=initiative,
-                    submit=intent == "submit",
-                )
-            except DomainError as error:
-                draft = getattr(error, "draft", None)  # NotVerified keeps what was written
-                if draft is None:
-                    show_domain_error(form, error)
-                else:
-                    db.session.commit()
-                    flash(str(error.message), "error")
-                    return redirect(url_for(".edit", initiative_id=draft.id))
-            else:
-                db.session.commit()
-                if intent == "submit":
-                    flash(_("Thank you! Your initiative is sent for review."), "success")
-                    return redirect(url_for(".detail", initiative_id=initiative.id))
-                flash(_("Your draft is saved. Only you can see it."), "success")
-                return redirect(url_for(".edit", initiative_id=initiative.id))
+    if intent == "preview":
+        # A preview stores nothing: valid input answers with the page and the preview.
+        return handle_form(
+            form,
+            lambda: None,
+            done=lambda _result: _form_page(
+                form,
+                initiative,
+                preview={"title": form.title.data, "body": format_body(form.body.data or "")},
+            ),
+            page=lambda: _form_page(form, initiative),
+        )
+
+    def save() -> tuple[Initiative, Any]:
+        """The saved initiative, and why it was not sent (None when nothing stopped it)."""
+        try:
+            saved = services.save_initiative(
+                _data_from(form),
+                actor=current_user,
+                initiative=initiative,
+                submit=intent == "submit",
+            )
+        except services.NotVerified as error:
+            if error.draft is None:
+                raise
+            # Not an error in the text: the draft is kept (committed), and the message says
+            # what to do before sending.
+            return error.draft, error.message
+        return saved, None
+
+    def saved(result: tuple[Initiative, Any]) -> Done:
+        saved, not_sent = result
+        if not_sent is not None:
+            return Done(url_for(".edit", initiative_id=saved.id), not_sent, "error")
+        if intent == "submit":
+            return Done(
+                url_for(".detail", initiative_id=saved.id),
+                _("Thank you! Your initiative is sent for review."),
+            )
+        return Done(
+            url_for(".edit", initiative_id=saved.id),
+            _("Your draft is saved. Only you can see it."),
+        )
+
+    return handle_form(form, save, done=saved, page=lambda: _form_page(form, initiative))
+
+
+def _form_page(
+    form: InitiativeForm, initiative: Initiative | None, preview: dict[str, Any] | None = None
+) -> str:
     changes_note = None
     if initiative is not None and initiative.status == Status.CHANGES_REQUESTED:
         returned = [
@@ -345,7 +370,6 @@ def _write(form: InitiativeForm, initiative: Initiative | None) -> tuple[str, in
             if t.action == Action.REQUEST_CHANGES
         ]
         changes_note = returned[-1].reason if returned else None
-    status = 400 if request.method == "POST" and preview is None else 200
     return render_template(
         "initiatives/form.html",
         form=form,
@@ -353,20 +377,20 @@ def _write(form: InitiativeForm, initiative: Initiative | None) -> tuple[str, in
         preview=preview,
         changes_note=changes_note,
         map_settings=_map_settings(),
-    ), status
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
-def new() -> tuple[str, int] | BaseResponse:
+def new() -> ResponseReturnValue:
     return _write(_initiative_form(), None)
 
 
 @bp.route("/<int:initiative_id>/edit", methods=["GET", "POST"])
 @login_required
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"])
-def edit(initiative_id: int) -> tuple[str, int] | BaseResponse:
+def edit(initiative_id: int) -> ResponseReturnValue:
     initiative = _get_visible(initiative_id)
     if not can_edit(initiative, current_user):
         if current_user.id != initiative.author_id:
@@ -395,39 +419,42 @@ def district_at_point() -> Response:
 # Follow ------------------------------------------------------------------------------------
 
 
-def _back(default: str) -> BaseResponse:
+def _back(default: str) -> str:
     """Back to the page the button was on (a path on this site only), else `default`."""
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return redirect(target)
-    return redirect(default)
+        return target
+    return default
 
 
-def _follow(target: str, target_id: int, name: str, default: str) -> BaseResponse:
-    if not SupportForm().validate_on_submit():
-        abort(400)
+def _follow(target: str, target_id: int, name: str, default: str) -> ResponseReturnValue:
+    back = _back(default)
     if request.form.get("intent") == "unfollow":
-        follows.unfollow(current_user, target, target_id)
-        db.session.commit()
-        flash(_("You no longer follow %(name)s.", name=name), "success")
-    else:
-        follows.follow(current_user, target, target_id)
-        db.session.commit()
-        flash(
+        return handle_form(
+            SupportForm(),
+            lambda: follows.unfollow(current_user, target, target_id),
+            done=lambda _result: Done(back, _("You no longer follow %(name)s.", name=name)),
+            back=back,
+        )
+    return handle_form(
+        SupportForm(),
+        lambda: follows.follow(current_user, target, target_id),
+        done=lambda _result: Done(
+            back,
             _(
                 "You follow %(name)s. Choose how often you hear about it in your "
                 "notification settings.",
                 name=name,
             ),
-            "success",
-        )
-    return _back(default)
+        ),
+        back=back,
+    )
 
 
 @bp.route("/<int:initiative_id>/follow", methods=["POST"])
 @login_required
 @limiter.limit(SUPPORT_LIMIT)
-def follow(initiative_id: int) -> BaseResponse:
+def follow(initiative_id: int) -> ResponseReturnValue:
     initiative = _get_visible(initiative_id)
     default = url_for(".detail", initiative_id=initiative.id)
     return _follow("initiative", initiative.id, f"“{initiative.title}”", default)
@@ -436,7 +463,7 @@ def follow(initiative_id: int) -> BaseResponse:
 @bp.route("/themes/<int:theme_id>/follow", methods=["POST"])
 @login_required
 @limiter.limit(SUPPORT_LIMIT)
-def follow_theme(theme_id: int) -> BaseResponse:
+def follow_theme(theme_id: int) -> ResponseReturnValue:
     theme = db.session.get(Theme, theme_id)
     if theme is None:
         abort(404)
@@ -447,7 +474,7 @@ def follow_theme(theme_id: int) -> BaseResponse:
 @bp.route("/districts/<int:district_id>/follow", methods=["POST"])
 @login_required
 @limiter.limit(SUPPORT_LIMIT)
-def follow_district(district_id: int) -> BaseResponse:
+def follow_district(district_id: int) -> ResponseReturnValue:
     district = db.session.get(District, district_id)
     if district is None:
         abort(404)
@@ -471,25 +498,22 @@ def following() -> str:
 @bp.route("/<int:initiative_id>/support", methods=["POST"])
 @login_required
 @limiter.limit(SUPPORT_LIMIT)
-def support(initiative_id: int) -> BaseResponse:
+def support(initiative_id: int) -> ResponseReturnValue:
     initiative = _get_visible(initiative_id)
-    if not SupportForm().validate_on_submit():
-        abort(400)
-    withdraw = request.form.get("intent") == "withdraw"
-    try:
-        if withdraw:
-            services.withdraw_support(initiative, user=current_user)
-        else:
-            services.add_support(initiative, user=current_user)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        if withdraw:
-            flash(_("Your support is withdrawn."), "success")
-        else:
-            flash(_("Thank you for your support!"), "success")
-    return redirect(url_for(".detail", initiative_id=initiative.id, _anchor="support"))
+    back = url_for(".detail", initiative_id=initiative.id, _anchor="support")
+    if request.form.get("intent") == "withdraw":
+        return handle_form(
+            SupportForm(),
+            lambda: services.withdraw_support(initiative, user=current_user),
+            done=lambda _result: Done(back, _("Your support is withdrawn.")),
+            back=back,
+        )
+    return handle_form(
+        SupportForm(),
+        lambda: services.add_support(initiative, user=current_user),
+        done=lambda _result: Done(back, _("Thank you for your support!")),
+        back=back,
+    )
 
 
 # Filing with the city ----------------------------------------------------------------------
@@ -497,19 +521,16 @@ def support(initiative_id: int) -> BaseResponse:
 
 @bp.route("/<int:initiative_id>/file", methods=["POST"])
 @login_required
-def file_with_city(initiative_id: int) -> BaseResponse:
+def file_with_city(initiative_id: int) -> ResponseReturnValue:
     """The author (or a moderator on the author's behalf) files the initiative with the city."""
     initiative = _get_visible(initiative_id)
-    if not SupportForm().validate_on_submit():
-        abort(400)
-    try:
-        clock.file_with_city(initiative, actor=current_user)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The initiative is filed with the city's registry."), "success")
-    return redirect(url_for(".detail", initiative_id=initiative.id, _anchor="filing"))
+    back = url_for(".detail", initiative_id=initiative.id, _anchor="filing")
+    return handle_form(
+        SupportForm(),
+        lambda: clock.file_with_city(initiative, actor=current_user),
+        done=lambda _result: Done(back, _("The initiative is filed with the city's registry.")),
+        back=back,
+    )
 
 
 # Open data ---------------------------------------------------------------------------------

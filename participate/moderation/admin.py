@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.models import Role, User
 from participate.accounts.permissions import role_required
 from participate.csv import write_csv
-from participate.errors import DomainError
-from participate.extensions import db
-from participate.forms import show_domain_error
+from participate.forms import Done, handle_form
 from participate.i18n.formatting import local_datetime
 from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
@@ -197,8 +195,7 @@ def _user_page(
     *,
     role_form: RoleForm | None = None,
     block_form: BlockForm | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
+) -> str:
     if role_form is None:
         role_form = RoleForm(data={"role": user.role.value})
     return render_template(
@@ -208,70 +205,56 @@ def _user_page(
         block_form=block_form or BlockForm(),
         history=queries.list_audit_for("user", user.id),
         is_self=user.id == current_user.id,
-    ), status
+    )
 
 
 @bp.route("/users/<int:user_id>")
 @role_required(Role.ADMIN)
-def user(user_id: int) -> tuple[str, int]:
+def user(user_id: int) -> str:
     return _user_page(_user_or_404(user_id))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @role_required(Role.ADMIN)
-def change_role(user_id: int) -> tuple[str, int] | BaseResponse:
+def change_role(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = RoleForm()
-    if form.validate_on_submit():
-        try:
-            users.change_role(
-                user, Role(form.role.data), actor=current_user, reason=form.role_reason.data or ""
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s is now: %(role)s.",
-                    name=user.display_name,
-                    role=user.role.label,
-                ),
-                "success",
-            )
-            return redirect(url_for(".user", user_id=user.id))
-    return _user_page(user, role_form=form, status=400)
+    return handle_form(
+        form,
+        lambda: users.change_role(
+            user, Role(form.role.data), actor=current_user, reason=form.role_reason.data or ""
+        ),
+        done=lambda _result: Done(
+            url_for(".user", user_id=user.id),
+            _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role.label),
+        ),
+        page=lambda: _user_page(user, role_form=form),
+    )
 
 
-def _block(user_id: int, *, block: bool) -> tuple[str, int] | BaseResponse:
+def _block(user_id: int, *, block: bool) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = BlockForm()
-    if form.validate_on_submit():
-        try:
-            if block:
-                users.block_user(user, actor=current_user, reason=form.block_reason.data or "")
-            else:
-                users.unblock_user(user, actor=current_user, reason=form.block_reason.data or "")
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            if block:
-                message = _("%(name)s is blocked.", name=user.display_name)
-            else:
-                message = _("%(name)s is no longer blocked.", name=user.display_name)
-            flash(message, "success")
-            return redirect(url_for(".user", user_id=user.id))
-    return _user_page(user, block_form=form, status=400)
+    change = users.block_user if block else users.unblock_user
+    if block:
+        message = _("%(name)s is blocked.", name=user.display_name)
+    else:
+        message = _("%(name)s is no longer blocked.", name=user.display_name)
+    return handle_form(
+        form,
+        lambda: change(user, actor=current_user, reason=form.block_reason.data or ""),
+        done=lambda _result: Done(url_for(".user", user_id=user.id), message),
+        page=lambda: _user_page(user, block_form=form),
+    )
 
 
 @bp.route("/users/<int:user_id>/block", methods=["POST"])
 @role_required(Role.ADMIN)
-def block(user_id: int) -> tuple[str, int] | BaseResponse:
+def block(user_id: int) -> ResponseReturnValue:
     return _block(user_id, block=True)
 
 
 @bp.route("/users/<int:user_id>/unblock", methods=["POST"])
 @role_required(Role.ADMIN)
-def unblock(user_id: int) -> tuple[str, int] | BaseResponse:
+def unblock(user_id: int) -> ResponseReturnValue:
     return _block(user_id, block=False)

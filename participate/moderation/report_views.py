@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participate.errors import DomainError
-from participate.extensions import db, limiter
-from participate.forms import show_domain_error
+from participate.extensions import limiter
+from participate.forms import Done, handle_form
 from participate.i18n.urls import LANG_PREFIX
 from participate.moderation import queries, services
 from participate.moderation.forms import ReportForm
@@ -34,14 +33,14 @@ def _item_url(item: ModeratedMixin) -> str | None:
     return url_for(endpoint, **values)
 
 
-def _page(item: ModeratedMixin, form: ReportForm, *, reported: bool, status: int = 200) -> Any:
+def _page(item: ModeratedMixin, form: ReportForm, *, reported: bool) -> str:
     return render_template(
         "moderation/report.html",
         item=item,
         form=form,
         reported=reported,
         item_url=_item_url(item),
-    ), status
+    )
 
 
 @bp.route("/<string:kind>/<int:item_id>", methods=["GET", "POST"])
@@ -58,31 +57,25 @@ def new(kind: str, item_id: int) -> Any:
     if not item.is_public:
         abort(404)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            result = services.report_item(
-                item,
-                reporter=current_user,
-                reason=ReportReason(form.reason.data),
-                details=form.details.data or "",
+
+    def reported(result: services.ReportResult) -> Done:
+        if result.hidden:
+            message = _(
+                "Thank you for your report. The content is hidden until the city's "
+                "development manager has checked it."
             )
-        except DomainError as error:
-            show_domain_error(form, error)
         else:
-            db.session.commit()
-            if result.hidden:
-                flash(
-                    _(
-                        "Thank you for your report. The content is hidden until the city's "
-                        "development manager has checked it."
-                    ),
-                    "success",
-                )
-            else:
-                flash(
-                    _("Thank you for your report. The city's development manager will check it."),
-                    "success",
-                )
-            return redirect(url_for(".new", kind=kind, item_id=item_id))
-    status = 400 if request.method == "POST" else 200
-    return _page(item, form, reported=False, status=status)
+            message = _("Thank you for your report. The city's development manager will check it.")
+        return Done(url_for(".new", kind=kind, item_id=item_id), message)
+
+    return handle_form(
+        form,
+        lambda: services.report_item(
+            item,
+            reporter=current_user,
+            reason=ReportReason(form.reason.data),
+            details=form.details.data or "",
+        ),
+        done=reported,
+        page=lambda: _page(item, form, reported=False),
+    )

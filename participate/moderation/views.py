@@ -10,20 +10,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.models import Role
 from participate.accounts.permissions import role_required
 from participate.districts.queries import list_districts
-from participate.errors import DomainError
-from participate.extensions import db
-from participate.forms import show_domain_error
+from participate.forms import Done, handle_form
 from participate.i18n.content import current_lang
 from participate.i18n.formatting import local_date, number
 from participate.i18n.locale import LANGS
@@ -126,7 +124,7 @@ def _item_page(
 # The queue -----------------------------------------------------------------------------
 
 
-def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) -> tuple[str, int]:
+def _queue_page(bulk_form: BulkDecisionForm | None = None) -> str:
     districts = list_districts()
     filters = queries.parse_queue_filters(request.args, {d.slug for d in districts})
     counts = queries.count_waiting_by_kind_once()
@@ -150,12 +148,12 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None, status: int = 200) ->
         langs=LANGS,
         bulk_form=bulk_form,
         bulk_possible=any(entry.is_submission for entry in entries),
-    ), status
+    )
 
 
 @bp.route("/")
 @role_required(Role.MODERATOR)
-def index() -> tuple[str, int]:
+def index() -> str:
     return _queue_page()
 
 
@@ -170,49 +168,49 @@ def _parse_keys(values: list[str]) -> list[tuple[str, int]]:
 
 @bp.route("/bulk", methods=["POST"])
 @role_required(Role.MODERATOR)
-def bulk() -> tuple[str, int] | BaseResponse:
+def bulk() -> ResponseReturnValue:
     form = BulkDecisionForm()
     form.reasons.choices = _reason_choices()
     form.items.choices = [(value, value) for value in request.form.getlist("items")]
-    if form.validate_on_submit():
+
+    def decide_many() -> services.BulkResult:
         items = [
             (kind, item)
             for kind, item in queries.get_items(_parse_keys(form.items.data or []))
             if item.status != Status.DRAFT
         ]
-        try:
-            result = services.decide_many(
-                items,
-                Action(form.action.data),
-                actor=current_user,
-                reason=form.reason.data or "",
-                reasons=queries.get_reasons(form.reasons.data or []),
+        return services.decide_many(
+            items,
+            Action(form.action.data),
+            actor=current_user,
+            reason=form.reason.data or "",
+            reasons=queries.get_reasons(form.reasons.data or []),
+        )
+
+    def decided(result: services.BulkResult) -> Done:
+        # The count of those decided, then one message for each item left as it was.
+        if result.done:
+            flash(
+                ngettext(
+                    "Decision saved for %(num)s submission. The author is told by e-mail.",
+                    "Decision saved for %(num)s submissions. The authors are told by e-mail.",
+                    len(result.done),
+                ),
+                "success",
             )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            if result.done:
-                flash(
-                    ngettext(
-                        "Decision saved for %(num)s submission. The author is told by e-mail.",
-                        "Decision saved for %(num)s submissions. The authors are told by e-mail.",
-                        len(result.done),
-                    ),
-                    "success",
-                )
-            for _kind, item, message in result.skipped:
-                flash(
-                    _(
-                        "Not changed: “%(title)s”. %(reason)s",
-                        title=item.moderation_title(),
-                        reason=message,
-                    ),
-                    "error",
-                )
-            filters: dict[str, Any] = request.args.to_dict()
-            return redirect(url_for(".index", **filters))
-    return _queue_page(form, status=400)
+        for _kind, item, message in result.skipped:
+            flash(
+                _(
+                    "Not changed: “%(title)s”. %(reason)s",
+                    title=item.moderation_title(),
+                    reason=message,
+                ),
+                "error",
+            )
+        filters: dict[str, Any] = request.args.to_dict()
+        return Done(url_for(".index", **filters))
+
+    return handle_form(form, decide_many, done=decided, page=lambda: _queue_page(form))
 
 
 # One item ------------------------------------------------------------------------------
@@ -227,78 +225,72 @@ def item(kind: str, item_id: int) -> str:
 
 @bp.route("/<string:kind>/<int:item_id>/decide", methods=["POST"])
 @role_required(Role.MODERATOR)
-def decide(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
+def decide(kind: str, item_id: int) -> ResponseReturnValue:
     found = _get_item_or_404(kind, item_id)
     form = _decision_form(found)
-    if form.validate_on_submit():
-        action = Action(form.action.data)
-        try:
-            services.decide(
-                found,
-                action,
-                actor=current_user,
-                reason=form.reason.data or "",
-                reasons=queries.get_reasons(form.reasons.data or []),
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Decision saved (%(action)s): “%(title)s”. The author is told by e-mail.",
-                    action=action.label,
-                    title=found.moderation_title(),
-                ),
-                "success",
-            )
-            return redirect(url_for(".index"))
-    return _item_page(kind, found, form), 400
+    return handle_form(
+        form,
+        lambda: services.decide(
+            found,
+            Action(form.action.data),
+            actor=current_user,
+            reason=form.reason.data or "",
+            reasons=queries.get_reasons(form.reasons.data or []),
+        ),
+        done=lambda _result: Done(
+            url_for(".index"),
+            _(
+                "Decision saved (%(action)s): “%(title)s”. The author is told by e-mail.",
+                action=Action(form.action.data).label,
+                title=found.moderation_title(),
+            ),
+        ),
+        page=lambda: _item_page(kind, found, form),
+    )
 
 
 @bp.route("/<string:kind>/<int:item_id>/reports", methods=["POST"])
 @role_required(Role.MODERATOR)
-def close_reports(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
+def close_reports(kind: str, item_id: int) -> ResponseReturnValue:
     found = _get_item_or_404(kind, item_id)
     form = CloseReportsForm()
-    if form.validate_on_submit():
-        try:
-            services.close_reports(found, actor=current_user, note=form.close_note.data or "")
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("The reports are closed: “%(title)s”.", title=found.moderation_title()), "success"
-            )
-            return redirect(url_for(".index"))
-    return _item_page(kind, found, _decision_form(found), close_form=form), 400
+    return handle_form(
+        form,
+        lambda: services.close_reports(found, actor=current_user, note=form.close_note.data or ""),
+        done=lambda _result: Done(
+            url_for(".index"),
+            _("The reports are closed: “%(title)s”.", title=found.moderation_title()),
+        ),
+        page=lambda: _item_page(kind, found, _decision_form(found), close_form=form),
+    )
 
 
 @bp.route("/<string:kind>/<int:item_id>/edit", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
-def edit(kind: str, item_id: int) -> tuple[str, int] | BaseResponse:
+def edit(kind: str, item_id: int) -> ResponseReturnValue:
     found = _get_item_or_404(kind, item_id)
     editor = EDITORS.get(kind)
     if editor is None:
         abort(404)
     form = edit_form(editor.fields, obj=found)
-    if form.validate_on_submit():
-        values = {field.name: form[field.name].data or "" for field in editor.fields}
-        try:
-            services.edit_item(
-                kind, found, values, actor=current_user, reason=form.reason.data or ""
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your correction is saved and the author is told by e-mail."), "success")
-            return redirect(url_for(".item", kind=kind, item_id=item_id))
-    page = render_template(
-        "moderation/edit.html", kind=kind, item=found, form=form, fields=editor.fields
+    return handle_form(
+        form,
+        lambda: services.edit_item(
+            kind,
+            found,
+            {field.name: form[field.name].data or "" for field in editor.fields},
+            actor=current_user,
+            reason=form.reason.data or "",
+        ),
+        done=lambda _result: Done(
+            url_for(".item", kind=kind, item_id=item_id),
+            _("Your correction is saved and the author is told by e-mail."),
+        ),
+        template="moderation/edit.html",
+        kind=kind,
+        item=found,
+        fields=editor.fields,
     )
-    return page, (400 if request.method == "POST" else 200)
 
 
 # The initiative's own desk pages -------------------------------------------------------
@@ -335,72 +327,66 @@ def _clock_rows(
 
 @bp.route("/initiative/<int:item_id>/council-decision", methods=["POST"])
 @role_required(Role.MODERATOR)
-def council_decision(item_id: int) -> str | tuple[str, int] | BaseResponse:
+def council_decision(item_id: int) -> ResponseReturnValue:
     initiative = initiative_queries.get_initiative(item_id)
     if initiative is None:
         abort(404)
     form = CouncilDecisionForm(prefix=f"i{initiative.id}")
-    if form.validate_on_submit():
-        try:
-            count = clock.record_council_decision(
-                initiative,
-                decided_on=form.decided_on.data,
-                minutes_url=form.minutes_url.data or "",
-                actor=current_user,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The council's decision is recorded. %(num)s person was told by e-mail.",
-                    "The council's decision is recorded. %(num)s people were told by e-mail.",
-                    count,
-                ),
-                "success",
-            )
-            return redirect(url_for(".council_clock"))
-    return render_template(
-        "moderation/council_clock.html", rows=_clock_rows(form, initiative.id)
-    ), 400
+    return handle_form(
+        form,
+        lambda: clock.record_council_decision(
+            initiative,
+            decided_on=form.decided_on.data,
+            minutes_url=form.minutes_url.data or "",
+            actor=current_user,
+        ),
+        done=lambda count: Done(
+            url_for(".council_clock"),
+            ngettext(
+                "The council's decision is recorded. %(num)s person was told by e-mail.",
+                "The council's decision is recorded. %(num)s people were told by e-mail.",
+                count,
+            ),
+        ),
+        page=lambda: render_template(
+            "moderation/council_clock.html", rows=_clock_rows(form, initiative.id)
+        ),
+    )
 
 
 @bp.route("/initiative/<int:item_id>/answer", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
-def answer(item_id: int) -> str | tuple[str, int] | BaseResponse:
+def answer(item_id: int) -> ResponseReturnValue:
     initiative = initiative_queries.get_initiative(item_id)
     if initiative is None or initiative.status == Status.DRAFT:
         abort(404)
     form = AnswerForm()
-    if form.validate_on_submit():
-        data = AnswerData(
-            decision_maker=form.decision_maker.data or "",
-            decision_maker_translations={
-                lang: getattr(form, f"decision_maker_{lang}").data or "" for lang in ("sv", "en")
-            },
-            decided_on=form.decided_on.data,
-            bodies={lang: getattr(form, f"body_{lang}").data or "" for lang in ("fi", "sv", "en")},
-        )
-        try:
-            answers.answer_initiative(initiative, data, actor=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("The answer is published. The author and the supporters are told by e-mail."),
-                "success",
-            )
-            return redirect(url_for("initiatives.detail", initiative_id=initiative.id))
-    page = render_template(
-        "moderation/answer.html",
+    return handle_form(
+        form,
+        lambda: answers.answer_initiative(
+            initiative,
+            AnswerData(
+                decision_maker=form.decision_maker.data or "",
+                decision_maker_translations={
+                    lang: getattr(form, f"decision_maker_{lang}").data or ""
+                    for lang in ("sv", "en")
+                },
+                decided_on=form.decided_on.data,
+                bodies={
+                    lang: getattr(form, f"body_{lang}").data or "" for lang in ("fi", "sv", "en")
+                },
+            ),
+            actor=current_user,
+        ),
+        done=lambda _result: Done(
+            url_for("initiatives.detail", initiative_id=initiative.id),
+            _("The answer is published. The author and the supporters are told by e-mail."),
+        ),
+        template="moderation/answer.html",
         initiative=initiative,
-        form=form,
         body_html=format_body(initiative.body),
         can_answer=initiative.status == Status.PUBLISHED,
     )
-    return (page, 400) if request.method == "POST" else page
 
 
 # Standard reasons ----------------------------------------------------------------------
@@ -431,50 +417,45 @@ def reasons() -> str:
 
 @bp.route("/reasons/new", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
-def reason_new() -> tuple[str, int] | BaseResponse:
+def reason_new() -> ResponseReturnValue:
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.save_reason(_reason_data(form), actor=current_user)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The standard reason is added."), "success")
-            return redirect(url_for(".reasons"))
-    page = render_template("moderation/reason_form.html", form=form, reason=None)
-    return page, (400 if request.method == "POST" else 200)
+    return handle_form(
+        form,
+        lambda: services.save_reason(_reason_data(form), actor=current_user),
+        done=lambda _result: Done(url_for(".reasons"), _("The standard reason is added.")),
+        template="moderation/reason_form.html",
+        reason=None,
+    )
 
 
 @bp.route("/reasons/<int:reason_id>/edit", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
-def reason_edit(reason_id: int) -> tuple[str, int] | BaseResponse:
+def reason_edit(reason_id: int) -> ResponseReturnValue:
     reason = _reason_or_404(reason_id)
     form = ReasonForm(obj=reason)
-    if form.validate_on_submit():
-        try:
-            services.save_reason(_reason_data(form), actor=current_user, reason=reason)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The standard reason is saved."), "success")
-            return redirect(url_for(".reasons"))
-    page = render_template("moderation/reason_form.html", form=form, reason=reason)
-    return page, (400 if request.method == "POST" else 200)
+    return handle_form(
+        form,
+        lambda: services.save_reason(_reason_data(form), actor=current_user, reason=reason),
+        done=lambda _result: Done(url_for(".reasons"), _("The standard reason is saved.")),
+        template="moderation/reason_form.html",
+        reason=reason,
+    )
 
 
 @bp.route("/reasons/<int:reason_id>/delete", methods=["POST"])
 @role_required(Role.MODERATOR)
-def reason_delete(reason_id: int) -> BaseResponse:
+def reason_delete(reason_id: int) -> ResponseReturnValue:
     reason = _reason_or_404(reason_id)
+    back = url_for(".reasons")
     # Only the CSRF token matters here: a FlaskForm without fields checks it.
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    services.delete_reason(reason, actor=current_user)
-    db.session.commit()
-    flash(_("The standard reason is removed. Past decisions keep their text."), "success")
-    return redirect(url_for(".reasons"))
+    return handle_form(
+        FlaskForm(),
+        lambda: services.delete_reason(reason, actor=current_user),
+        done=lambda _result: Done(
+            back, _("The standard reason is removed. Past decisions keep their text.")
+        ),
+        back=back,
+    )
 
 
 # Statistics and the council report ------------------------------------------------------
