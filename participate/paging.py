@@ -236,6 +236,10 @@ def keyset_page(
 def count_at_most(select: sa.Select[Any], limit: int) -> int | None:
     """How many rows `select` has, or None if more than `limit`: one query that stops
     counting at limit + 1 rows (an API's `count` that never costs more than that)."""
-    limited = select.order_by(None).with_only_columns(sa.literal(1)).limit(limit + 1)
+    limited = (
+        select.order_by(None)
+        .with_only_columns(sa.literal(1), maintain_column_froms=True)
+        .limit(limit + 1)
+    )
     found = int(db.session.scalar(sa.select(sa.func.count()).select_from(limited.subquery())) or 0)
     return found if found <= limit else None
