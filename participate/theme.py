@@ -5,6 +5,7 @@ default `themes/default`, a neutral look). `themes/example/` shows every key:
 
     [city]                       # the operator, as a name and as an organisation, per language
     name = { fi = "Espoo", sv = "Esbo", en = "Espoo" }
+    name_in = { fi = "Espoossa", sv = "i Esbo", en = "in Espoo" }  # "in <city>", inflected
     organisation = { fi = "Espoon kaupunki", sv = "Esbo stad", en = "City of Espoo" }
 
     [colours]                    # "#rrggbb"; become CSS custom properties (/theme.css)
@@ -16,6 +17,12 @@ default `themes/default`, a neutral look). `themes/example/` shows every key:
     [files]                      # file names inside the theme folder (optional)
     logo = "logo.svg"            # shown in the header beside the service name
     favicon = "favicon.svg"      # also the web manifest's icon
+
+Interface sentences never inflect a city's name themselves: they take the name as it stands
+(`%(city)s`, nominative: "Esbo har …"), the phrase "in <city>" (`%(in_city)s`: Finnish
+inessive "Espoossa", "Järvenrannassa"; "i Esbo"; "in Espoo") or the organisation as a subject
+or in parentheses (`%(organisation)s`), or say "the city". Other cases (genitive, illative)
+are avoided by wording, so a theme needs only these forms.
 
 Colours are checked when the app starts (`ThemeError` names the pair): text pairs need a
 WCAG 2.2 contrast ratio of at least 4.5:1 (SC 1.4.3), the focus ring 3:1 against what it is
@@ -75,6 +82,7 @@ def contrast_ratio(first: str, second: str) -> float:
 class Theme:
     folder: Path
     name: dict[str, str]
+    name_in: dict[str, str]  # "in <city>": fi inessive ("Espoossa"), sv "i Esbo"
     organisation: dict[str, str]
     colours: dict[str, str]
     files: dict[str, str] = field(default_factory=dict)
@@ -82,6 +90,10 @@ class Theme:
     def city_name(self, lang: str | None = None) -> str:
         """The city's name in `lang` (None: the current language), e.g. "Esbo"."""
         return self.name[lang or _language()]
+
+    def in_city(self, lang: str | None = None) -> str:
+        """ "In the city" as a sentence says it in `lang`: "Espoossa", "i Esbo", "in Espoo"."""
+        return self.name_in[lang or _language()]
 
     def organisation_name(self, lang: str | None = None) -> str:
         """The operator as an organisation in `lang`, e.g. "Espoon kaupunki"."""
@@ -146,6 +158,7 @@ def load_theme(folder: Path) -> Theme:
     theme = Theme(
         folder=folder,
         name=_per_language(city, "name"),
+        name_in=_per_language(city, "name_in"),
         organisation=_per_language(city, "organisation"),
         colours={key: colours[key].lower() for key in COLOUR_KEYS},
         files={key: str(name) for key, name in files.items()},

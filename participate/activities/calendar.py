@@ -18,15 +18,16 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vGeo
 from participate.activities.models import Activity
 from participate.db import utcnow
 from participate.i18n.locale import TIMEZONE
+from participate.theme import current_theme
 
 HELSINKI = ZoneInfo(TIMEZONE)
-PRODID = "-//City of Espoo//Participate//FI"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _calendar(*, name: str | None = None) -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    # RFC 5545 PRODID: who made the calendar (the theme's organisation), never a fixed city.
+    calendar.add("prodid", f"-//{current_theme().organisation_name('en')}//Participate//FI")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")

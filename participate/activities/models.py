@@ -61,7 +61,7 @@ class OrganiserKind(StrEnum):
 
 
 ORGANISER_LABELS = {
-    OrganiserKind.CITY: _l("A City of Espoo unit"),
+    OrganiserKind.CITY: _l("A unit of the city"),
     OrganiserKind.RESIDENTS: _l("A group of residents"),
 }
 

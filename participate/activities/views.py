@@ -48,6 +48,7 @@ from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
 from participate.text import language_name
+from participate.theme import current_theme
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
 
@@ -293,7 +294,7 @@ def calendar_feed() -> Response:
     name = (
         _("Activities in %(district)s", district=district.name(lang))
         if district
-        else _("Neighbourhood activities in Espoo")
+        else _("Neighbourhood activities %(in_city)s", in_city=current_theme().in_city())
     )
     body = activities_calendar(
         queries.list_for_calendar(slug),

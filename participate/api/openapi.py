@@ -20,6 +20,7 @@ from flask import Response, jsonify
 from participate.api import bp
 from participate.api.paging import MAX_PAGE, MAX_PER_PAGE
 from participate.caching import REFERENCE_MAX_AGE, conditional
+from participate.theme import current_theme
 from participate.urls import external_url
 
 API_VERSION = "1.0.0"
@@ -454,7 +455,9 @@ PATHS: dict[str, Any] = {
         _json("Lookup", "The district, and for a split postal code the other districts."),
         [
             _param(
-                "postal_code", {"type": "string", "pattern": "^ *[0-9]{5} *$"}, "An Espoo code."
+                "postal_code",
+                {"type": "string", "pattern": "^ *[0-9]{5} *$"},
+                "A postal code of the city.",
             ),
             _param("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude."),
             _param("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude."),
@@ -478,15 +481,17 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def document(server_url: str) -> dict[str, Any]:
-    """The OpenAPI document with `server_url` (absolute, ending in /api/v1) as its server."""
+    """The OpenAPI document with `server_url` (absolute, ending in /api/v1) as its server.
+    The operator's name comes from the theme ("City of Espoo"; English: the document is)."""
+    organisation = current_theme().organisation_name("en")
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Participate / Osallistu / Delta: open data of the City of Espoo",
+            "title": f"Participate / Osallistu / Delta: open data of the {organisation}",
             "version": API_VERSION,
             "description": (
                 "Public initiatives, neighbourhood activities, councillors and major districts "
-                "of Espoo. Read-only, anonymous, CORS-enabled. Conventions: docs/api.md."
+                f"of {organisation}. Read-only, anonymous, CORS-enabled. Conventions: docs/api.md."
             ),
         },
         "servers": [{"url": server_url}],

@@ -45,6 +45,7 @@ from participate.i18n.content import current_lang
 from participate.i18n.urls import LANG_PREFIX
 from participate.identification import saml, services
 from participate.identification.models import IdentificationRequest
+from participate.theme import current_theme
 from participate.urls import external_url
 
 bp = Blueprint("identification", __name__)
@@ -114,8 +115,9 @@ def done() -> ResponseReturnValue:
         return Done(
             finished.return_to,
             _(
-                "You are identified. You do not live in Espoo or are under 18, so your "
-                "supports are shown as other supports."
+                "You are identified. You do not live %(in_city)s or are under 18, so your "
+                "supports are shown as other supports.",
+                in_city=current_theme().in_city(),
             ),
         )
 

@@ -156,7 +156,7 @@ def author_display_choices(name: str, district_name: str | None) -> list[tuple[s
     resident = (
         _("A resident of %(district)s", district=district_name)
         if district_name
-        else _("A resident of Espoo")
+        else _("A resident")
     )
     return [
         (AuthorDisplay.NAME.value, _("My name: %(name)s", name=name)),

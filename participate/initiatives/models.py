@@ -225,7 +225,7 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
             return _(
                 "A resident of %(district)s", district=author.home_district.name(current_lang())
             )
-        return _("A resident of Espoo")
+        return _("A resident")
 
     def __repr__(self) -> str:
         return f"<Initiative {self.id} {self.status}>"

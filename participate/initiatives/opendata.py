@@ -145,7 +145,14 @@ def atom_feed(
     sub(feed, "id", tag_uri(host, f"initiatives/feed/{lang}"))
     title_parts = (_("Initiatives"), _("Participate"), current_theme().organisation_name())
     sub(feed, "title", " \u2013 ".join(title_parts))  # the same as the pages' <title>
-    sub(feed, "subtitle", _("Initiatives published by residents of Espoo"))
+    sub(
+        feed,
+        "subtitle",
+        _(
+            "Initiatives published by residents (%(organisation)s)",
+            organisation=current_theme().organisation_name(),
+        ),
+    )
     # The newest entry's time; an empty feed has a fixed one, so that the same data always
     # gives the same bytes (and ETag) and a reader's If-None-Match gets its 304.
     updated = max((i.status_changed_at for i in items), default=EMPTY_FEED_UPDATED)

@@ -119,7 +119,7 @@ class AccountBlocked(NotAllowed):
             _l(
                 "Your account has been blocked, so you cannot send, support or report "
                 "anything. What you sent earlier stays as it is. If you think this is a "
-                "mistake, contact the City of Espoo."
+                "mistake, contact the city."
             ),
         )
 

@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from participate import create_app
 from participate.config import ROOT
@@ -106,3 +107,80 @@ def test_example_theme_changes_name_logo_colours_and_manifest(example_client, la
     assert manifest["start_url"] == f"/{lang}/"
     assert manifest["theme_color"] == "#00615c"
     assert manifest["icons"][0]["src"] == "/theme/favicon.svg"
+
+
+# The city's name in interface sentences comes from the theme, inflected by the theme ----------
+
+# Interface text that names Espoo on purpose: the privacy notice's controller (a legal
+# identification with its own address; an operator rewrites the privacy notice anyway).
+DELIBERATE_CITY_NAMES = {
+    "City of Espoo, City Board. Contact person: the development manager of resident "
+    "participation. Data protection officer: tietosuoja@espoo.fi."
+}
+
+
+def test_no_interface_string_names_the_city():
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "translations" / "messages.pot").open("rb") as handle:
+        catalog = read_po(handle)
+    naming = {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalog
+        if message.id
+        and any(
+            name in part
+            for part in (message.id if isinstance(message.id, tuple) else (message.id,))
+            for name in ("Espoo", "Esbo")
+        )
+    }
+    assert naming == DELIBERATE_CITY_NAMES, (
+        "use %(city)s, %(in_city)s or %(organisation)s from the theme (participate/theme.py): "
+        f"{sorted(naming - DELIBERATE_CITY_NAMES)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "organisation"),
+    [
+        ("fi", "Vaikuta Järvenrannassa", "Järvenrannan kaupunki haluaa"),
+        ("sv", "Påverka i Sjöstrand", "Sjöstrands stad vill"),
+        ("en", "Have your say in Järvenranta", "City of Järvenranta wants"),
+    ],
+)
+def test_interface_sentences_take_the_themed_city(example_client, lang, heading, organisation):
+    page = example_client.get(f"/{lang}/").get_data(as_text=True)
+    assert f'<h1 id="page-title">{heading}</h1>' in page
+    statement = example_client.get(f"/{lang}/accessibility").get_data(as_text=True)
+    assert organisation in statement
+    for text in (page, statement):
+        assert "Espoo" not in text
+        assert "Esbo" not in text
+
+
+def test_calendar_openapi_and_e_mail_take_the_themed_city(example_client):
+    calendar = example_client.get("/fi/activities/calendar.ics").get_data(as_text=True)
+    assert "PRODID:-//City of Järvenranta//Participate//FI" in calendar
+    assert "X-WR-CALNAME:Naapurustotapahtumat Järvenrannassa" in calendar
+    info = example_client.get("/api/v1/openapi.json").get_json()["info"]
+    assert info["title"].endswith("open data of the City of Järvenranta")
+    assert "Espoo" not in info["description"]
+
+    from participate.accounts.services import send_verification
+    from participate.extensions import db
+    from participate.mail.models import OutboxMessage
+    from tests import factories
+
+    app = example_client.application
+    with app.test_request_context():
+        user = factories.create_user(language="sv", verified=False)
+        send_verification(user)
+        db.session.commit()
+        body = db.session.scalars(sa.select(OutboxMessage.body_text)).one()
+    assert "Delta (Sjöstrands stad)" in body
+    assert "Esbo" not in body
+
+
+def test_the_default_theme_still_says_espoo_inflected(client):
+    assert "Vaikuta Espoossa" in client.get("/fi/").get_data(as_text=True)
+    assert "Påverka i Esbo" in client.get("/sv/").get_data(as_text=True)
