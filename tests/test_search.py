@@ -204,6 +204,36 @@ def test_user_search_folds_unicode_case(app, query, expected):
         assert {user.display_name for user in page.items} == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "actor", "expected"),
+    [
+        ("ÖLSTENIN", "", {"Ölstenin kirjasto"}),
+        ("åbovägens", "", {"Åbovägens bibliotek"}),
+        ("", "ÖSTEN", {"Ölstenin kirjasto", "Åbovägens bibliotek"}),
+        ("", "åsa", set()),
+    ],
+)
+def test_audit_search_folds_unicode_case(app, query, actor, expected):
+    """The audit log's free text and actor boxes: substrings, Unicode case folded."""
+    from participate.extensions import db
+    from participate.moderation import audit
+
+    with app.app_context():
+        moderator = factories.create_user(display_name="Östen Österberg")
+        for title in ("Ölstenin kirjasto", "Åbovägens bibliotek"):
+            audit.record(
+                actor=moderator,
+                action="initiative.hide",
+                object_kind="initiative",
+                object_id=1,
+                object_title=title,
+            )
+        db.session.commit()
+    with app.test_request_context("/fi/"):
+        page = desk.search_audit(desk.AuditFilters(q=query, actor=actor))
+        assert {entry.object_title for entry in page.items} == expected
+
+
 def test_sqlite_connections_have_the_search_functions(app):
     with app.app_context():
         from participate.extensions import db
