@@ -60,12 +60,36 @@ def _cheap_password_hashing() -> Iterator[None]:
         yield
 
 
+# Tests that take seconds each (docs/testing.md, "The slowest tests"): they run first, so the
+# workers share them out and end on quick ones, not one worker on a long test while the
+# other waits. Every browser test counts as one too.
+SLOW_TESTS = (
+    "tests/web/test_html_valid.py",
+    "tests/i18n/test_pseudo_locale.py",
+    "tests/api/test_openapi.py::test_schemathesis",
+    "tests/web/test_hostile_input.py",
+    "tests/migrations/",
+    "tests/moderation/test_migration.py",
+    "tests/moderation/test_demo.py",
+    "tests/initiatives/test_demo_clock.py",
+    "tests/test_cli.py::test_demo_loads_once_and_only_into_an_empty_database",
+    "tests/deploy/",
+)
+
+
+def _slow_first(item: pytest.Item) -> int:
+    if item.nodeid.startswith(SLOW_TESTS):
+        return 0
+    return 1 if "browser" in item.keywords else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Concurrency guarantees only mean something on PostgreSQL; say so in the report.
     skip_pg = pytest.mark.skip(reason="needs TEST_DATABASE_URL=postgresql+psycopg://…")
     for item in items:
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(skip_pg)
+    items.sort(key=_slow_first)  # stable: the same order in every worker, as xdist requires
 
 
 @pytest.fixture(scope="session")
