@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import EqualTo
 
+from participate.districts.queries import list_districts
 from participate.forms import NotBlank, email_address, max_length, optional_int, required, strip
+from participate.i18n.content import current_lang
 from participate.i18n.locale import LANG_NAMES, LANGS
 
 LANGUAGE_CHOICES = [(code, LANG_NAMES[code]) for code in LANGS]
+
+
+def home_district_choices() -> list[tuple[int | None, str]]:
+    """The major districts in the page's language, after "No district chosen"."""
+    lang = current_lang()
+    return [(None, _l("No district chosen")), *((d.id, d.name(lang)) for d in list_districts())]
 
 
 def _confirm() -> EqualTo:
@@ -42,6 +52,10 @@ class RegisterForm(FlaskForm):
         description=_l("We use it to suggest matters near you. You can leave it empty."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_district.choices = home_district_choices()
+
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -72,6 +86,10 @@ class ProfileForm(FlaskForm):
     home_district = SelectField(
         _l("Home district (optional)"), coerce=optional_int, validate_choice=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_district.choices = home_district_choices()
 
 
 class ChangePasswordForm(FlaskForm):

@@ -23,7 +23,6 @@ from participate.accounts.forms import (
 from participate.accounts.identity import get_identity
 from participate.accounts.models import User
 from participate.accounts.tokens import RESET_MAX_AGE, VERIFY_MAX_AGE
-from participate.districts.queries import list_districts
 from participate.errors import DomainError
 from participate.extensions import limiter
 from participate.forms import Done, handle_action, handle_form
@@ -33,11 +32,6 @@ from participate.i18n.urls import LANG_PREFIX
 bp = Blueprint("accounts", __name__, url_prefix=f"{LANG_PREFIX}/account")
 
 AUTH_LIMIT = "10 per minute;60 per hour"
-
-
-def _district_choices() -> list[tuple[int | None, str]]:
-    lang = current_lang()
-    return [(None, _("No district chosen")), *((d.id, d.name(lang)) for d in list_districts())]
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -53,7 +47,6 @@ def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm()
-    form.home_district.choices = _district_choices()
     if request.method == "GET":
         form.language.data = current_lang()
     return handle_form(
@@ -185,7 +178,6 @@ def reset_password(token: str) -> ResponseReturnValue:
 @login_required
 def profile() -> ResponseReturnValue:
     form = ProfileForm(obj=current_user, prefix="profile")
-    form.home_district.choices = _district_choices()
     if request.method == "GET":
         form.home_district.data = current_user.home_district_id
     return handle_form(
@@ -213,7 +205,6 @@ def change_password() -> ResponseReturnValue:
 
     def page() -> str:
         form = ProfileForm(obj=current_user, prefix="profile", formdata=None)
-        form.home_district.choices = _district_choices()
         form.home_district.data = current_user.home_district_id
         return render_template("accounts/profile.html", form=form, password_form=password_form)
 

@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 
 from participate.activities import queries
 from participate.activities.forms import FilterForm, translate_type_errors
-from participate.activities.services import SPOKEN_LANGUAGES
 from participate.api import bp
 from participate.api.errors import ApiError
 from participate.api.paging import (
@@ -32,7 +31,6 @@ from participate.api.paging import (
 )
 from participate.api.shapes import district_object, localised, timestamp
 from participate.db import utcnow
-from participate.districts.queries import list_districts
 from participate.i18n.content import current_lang
 from participate.paging import count_at_most
 from participate.urls import external_url
@@ -89,8 +87,6 @@ def activities_list() -> Any:
         if outer in args:
             args[inner] = args.pop(outer)
     form = FilterForm(args)
-    form.district.choices = [("", ""), *((d.slug, d.slug) for d in list_districts())]
-    form.language.choices = [("", ""), *((code, code) for code in SPOKEN_LANGUAGES)]
     errors: dict[str, str] = {}
     if not form.validate():
         translate_type_errors(form)

@@ -40,7 +40,8 @@ from participate.activities.models import (
     TEXT_LIMITS,
     OrganiserKind,
 )
-from participate.activities.services import MAX_GROUP_SIZE, ActivityDetails
+from participate.activities.services import MAX_GROUP_SIZE, SPOKEN_LANGUAGES, ActivityDetails
+from participate.districts.queries import list_districts
 from participate.forms import (
     NotBlank,
     PlainForm,
@@ -50,7 +51,9 @@ from participate.forms import (
     optional_int,
     required,
 )
+from participate.i18n.content import current_lang
 from participate.i18n.locale import LANGS, TIMEZONE
+from participate.text import language_name
 
 HELSINKI = ZoneInfo(TIMEZONE)
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -85,6 +88,11 @@ def limit(name: str) -> Length:
 def signup_limit(name: str) -> Length:
     """The length check of a sign-up field, from models.SIGNUP_LIMITS (also `maxlength`)."""
     return max_length(SIGNUP_LIMITS[name])
+
+
+def spoken_language_choices() -> list[tuple[str, str]]:
+    """The languages an activity can list, named in the page's language."""
+    return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -211,6 +219,15 @@ class ActivityForm(FlaskForm):
         description=_l("Leave empty to take sign-ups until the activity starts."),
     )
     languages = MultiCheckboxField(_l("Languages spoken at the activity"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.district.choices = [
+            (None, _l("Choose a district")),
+            *((d.id, d.name(lang)) for d in list_districts()),
+        ]
+        self.languages.choices = spoken_language_choices()
 
     def details(self) -> ActivityDetails:
         return ActivityDetails(
@@ -370,6 +387,15 @@ class FilterForm(PlainForm):
     has_places = BooleanField(
         _l("Only activities with free places"), false_values=(False, "false", "0", "")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.district.choices = [
+            ("", _l("All districts")),
+            *((d.slug, d.name(lang)) for d in list_districts()),
+        ]
+        self.language.choices = [("", _l("Any language")), *spoken_language_choices()]
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

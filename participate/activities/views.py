@@ -35,7 +35,6 @@ from participate.activities.forms import (
 )
 from participate.activities.lifecycle import SignupWindow, can_edit, can_manage
 from participate.activities.models import Activity, Signup, SignupStatus
-from participate.activities.services import SPOKEN_LANGUAGES
 from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
 from participate.csv import write_csv
 from participate.db import utcnow
@@ -47,7 +46,6 @@ from participate.i18n.content import current_lang
 from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
-from participate.text import language_name
 from participate.theme import current_theme
 from participate.urls import external_url, origin_host
 from participate.workflow.states import Status
@@ -68,11 +66,6 @@ def activity_helpers() -> dict[str, Any]:
         "can_manage": lambda activity: can_manage(activity, current_user),
         "can_edit": lambda activity: can_edit(activity, current_user),
     }
-
-
-def _district_choices(empty_label: str) -> list[tuple[Any, str]]:
-    lang = current_lang()
-    return [("", empty_label), *((d.slug, d.name(lang)) for d in list_districts())]
 
 
 GONE = GoneTexts(
@@ -123,11 +116,6 @@ def _private(response: Any) -> Response:
 # -- list, archive, map --------------------------------------------------------------------
 def _list_page(archive: bool) -> tuple[str, int]:
     form = FilterForm(request.args)
-    form.district.choices = _district_choices(_("All districts"))
-    form.language.choices = [
-        ("", _("Any language")),
-        *((code, language_name(code)) for code in SPOKEN_LANGUAGES),
-    ]
     valid = form.validate() if request.args else True
     translate_type_errors(form)
     filters = queries.ActivityFilters(archive=archive)
@@ -327,21 +315,11 @@ def calendar(activity_id: int) -> Response:
 
 
 # -- proposing and editing -----------------------------------------------------------------
-def _activity_form(**kwargs: Any) -> ActivityForm:
-    form = ActivityForm(**kwargs)
-    form.district.choices = [
-        (None, _("Choose a district")),
-        *((d.id, d.name(current_lang())) for d in list_districts()),
-    ]
-    form.languages.choices = [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
-    return form
-
-
 @bp.route("/activities/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(PROPOSE_LIMIT, methods=["POST"])
 def new() -> Any:
-    form = _activity_form()
+    form = ActivityForm()
     if request.method == "GET":
         form.languages.data = [current_lang()]
 
@@ -377,7 +355,7 @@ def edit(activity_id: int) -> Any:
     activity = row.activity
     if not can_edit(activity, current_user):
         abort(403)
-    form = _activity_form()
+    form = ActivityForm()
     if request.method == "GET":
         form.fill_from(activity)
     return handle_form(

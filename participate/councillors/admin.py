@@ -15,20 +15,10 @@ from participate.councillors.forms import CouncillorForm
 from participate.councillors.models import Councillor, CouncillorRole
 from participate.councillors.views import bp
 from participate.forms import Done, handle_form
-from participate.i18n.content import current_lang
 
 
 def _form(obj: Councillor | None = None) -> CouncillorForm:
-    lang = current_lang()
     form = CouncillorForm()
-    form.party.choices = [
-        (None, _("Choose a party")),
-        *((p.id, p.name(lang)) for p in queries.list_parties()),
-    ]
-    form.district.choices = [
-        (None, _("Choose a major district")),
-        *((d.id, d.name(lang)) for d in queries.list_district_summaries()),
-    ]
     if request.method == "GET":
         if obj is not None:
             form.fill_from(services.data_of(obj))

@@ -20,11 +20,12 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from participate.councillors import services
+from participate.councillors import queries, services
 from participate.councillors.models import (
     ROLE_LABELS,
     SERVICE_LANGUAGE_LABELS,
     SERVICE_LANGUAGES,
+    Party,
 )
 from participate.districts.queries import normalise_postal_code
 from participate.forms import (
@@ -36,6 +37,7 @@ from participate.forms import (
     required,
     strip,
 )
+from participate.i18n.content import current_lang
 
 
 def _postal_code(form: Form, field: Field) -> None:
@@ -59,6 +61,11 @@ class FindDistrictForm(PlainForm):
 
 class PartyFilterForm(PlainForm):
     party = SelectField(_l("Party"), validate_choice=True)
+
+    def __init__(self, *args: Any, parties: list[Party], lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Translators: the first choice of the party filter.
+        self.party.choices = [("", _l("All parties")), *((p.code, p.name(lang)) for p in parties)]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -111,6 +118,19 @@ class CouncillorForm(FlaskForm):
         validate_choice=True,
         validators=[_choice_required],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.party.choices = [
+            (None, _l("Choose a party")),
+            *((p.id, p.name(lang)) for p in queries.list_parties()),
+        ]
+        self.district.choices = [
+            (None, _l("Choose a major district")),
+            *((d.id, d.name(lang)) for d in queries.list_district_summaries()),
+        ]
+
     role = RadioField(
         _l("Role"),
         choices=[(role.value, label) for role, label in ROLE_LABELS.items()],

@@ -67,9 +67,7 @@ def find_district(args: MultiDict[str, str], form: FindDistrictForm) -> Lookup:
 
 
 def party_filter(parties: list[Party], lang: str) -> tuple[PartyFilterForm, Party | None]:
-    form = PartyFilterForm(request.args)
-    # Translators: the first choice of the party filter.
-    form.party.choices = [("", _("All parties")), *((p.code, p.name(lang)) for p in parties)]
+    form = PartyFilterForm(request.args, parties=parties, lang=lang)
     code = request.args.get("party", "")
     if not code:
         return form, None

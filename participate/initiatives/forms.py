@@ -17,10 +17,14 @@ from wtforms import (
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from participate.districts.queries import list_districts
 from participate.forms import NotBlank, PlainForm, max_length, optional_int, required, strip
+from participate.i18n.content import current_lang
 from participate.i18n.locale import LANG_AUTONYMS, LANGS
-from participate.initiatives.models import BODY_MAX, TITLE_MAX, AuthorDisplay
+from participate.initiatives.models import BODY_MAX, SDG_GOALS, TITLE_MAX, WHOLE_CITY, AuthorDisplay
+from participate.initiatives.queries import list_themes
 from participate.initiatives.services import FROM_POINT
+from participate.workflow.states import Status
 
 # Espoo lies within these bounds; anything further is surely a typing mistake.
 LAT_RANGE = (59.0, 61.0)
@@ -77,6 +81,26 @@ class InitiativeForm(FlaskForm):
         _l("How you are shown to others"),
         validators=[required()],
     )
+
+    def __init__(self, *args: Any, author: Any, **kwargs: Any) -> None:
+        """`author`: the writing resident (a User): their name and home district are
+        the two ways of being shown."""
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.theme.choices = [
+            (None, _l("Choose a theme")),
+            *((t.id, t.name(lang).text) for t in list_themes()),
+        ]
+        self.district.choices = [
+            (FROM_POINT, _l("Choose, or mark a point on the map")),
+            (WHOLE_CITY, _l("Whole city")),
+            *((d.slug, d.name(lang)) for d in list_districts()),
+        ]
+        self.goals.choices = [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()]
+        home = author.home_district
+        self.author_display.choices = author_display_choices(
+            author.display_name, home.name(lang) if home else None
+        )
 
     def validate_theme(self, field: Any) -> None:
         valid = {value for value, _label in field.choices if value is not None}
@@ -148,6 +172,30 @@ class FilterForm(PlainForm):
         choices=[("newest", _l("Newest first")), ("supported", _l("Most supported first"))],
         validate_choice=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.district.choices = [
+            ("", _l("All districts")),
+            (WHOLE_CITY, _l("Whole city")),
+            *((d.slug, d.name(lang)) for d in list_districts()),
+        ]
+        self.theme.choices = [
+            ("", _l("All themes")),
+            *((t.slug, t.name(lang).text) for t in list_themes()),
+        ]
+        self.status.choices = [
+            ("", _l("All public statuses")),
+            *(
+                (status.value, status.label)
+                for status in (Status.PUBLISHED, Status.ANSWERED, Status.CLOSED)
+            ),
+        ]
+        self.sdg.choices = [
+            ("", _l("All goals")),
+            *((str(number), f"{number}. {name}") for number, name in SDG_GOALS.items()),
+        ]
 
 
 def author_display_choices(name: str, district_name: str | None) -> list[tuple[str, str]]:

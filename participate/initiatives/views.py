@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from participate.accounts.identity import get_identity
 from participate.caching import LIST_MAX_AGE, conditional
 from participate.districts.models import District
-from participate.districts.queries import district_at, list_districts
+from participate.districts.queries import district_at
 from participate.extensions import db, limiter
 from participate.forms import Done, handle_form
 from participate.gone import GoneTexts, abort_gone
@@ -37,7 +37,6 @@ from participate.initiatives.forms import (
     FilterForm,
     InitiativeForm,
     SupportForm,
-    author_display_choices,
     parse_coordinate,
 )
 from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
@@ -91,7 +90,6 @@ def _map_settings() -> dict[str, str]:
 
 
 def _filter_form(filters: queries.Filters) -> FilterForm:
-    lang = current_lang()
     form = FilterForm(
         data={
             "q": filters.q,
@@ -102,26 +100,6 @@ def _filter_form(filters: queries.Filters) -> FilterForm:
             "sort": filters.sort,
         }
     )
-    form.district.choices = [
-        ("", _("All districts")),
-        (WHOLE_CITY, _("Whole city")),
-        *((d.slug, d.name(lang)) for d in list_districts()),
-    ]
-    form.theme.choices = [
-        ("", _("All themes")),
-        *((t.slug, t.name(lang).text) for t in queries.list_themes()),
-    ]
-    form.status.choices = [
-        ("", _("All public statuses")),
-        *(
-            (status.value, status.label)
-            for status in (Status.PUBLISHED, Status.ANSWERED, Status.CLOSED)
-        ),
-    ]
-    form.sdg.choices = [
-        ("", _("All goals")),
-        *((str(number), f"{number}. {name}") for number, name in SDG_GOALS.items()),
-    ]
     return form
 
 
@@ -262,21 +240,7 @@ def mine() -> str:
 
 def _initiative_form(initiative: Initiative | None = None) -> InitiativeForm:
     lang = current_lang()
-    form = InitiativeForm(obj=None)
-    form.theme.choices = [
-        (None, _("Choose a theme")),
-        *((t.id, t.name(lang).text) for t in queries.list_themes()),
-    ]
-    form.district.choices = [
-        (services.FROM_POINT, _("Choose, or mark a point on the map")),
-        (WHOLE_CITY, _("Whole city")),
-        *((d.slug, d.name(lang)) for d in list_districts()),
-    ]
-    form.goals.choices = [(number, f"{number}. {name}") for number, name in SDG_GOALS.items()]
-    home = current_user.home_district
-    form.author_display.choices = author_display_choices(
-        current_user.display_name, home.name(lang) if home else None
-    )
+    form = InitiativeForm(obj=None, author=current_user)
     if request.method == "GET":
         if initiative is None:
             form.language.data = lang
