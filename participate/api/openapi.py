@@ -398,7 +398,13 @@ PATHS: dict[str, Any] = {
             _param("theme", STRING, "A theme slug."),
             _param("status", {"type": "string", "enum": INITIATIVE_PUBLIC_STATUSES}, "Status."),
             _param("sdg", {"type": "integer", "minimum": 1, "maximum": 17}, "A UN SDG number."),
-            _param("q", {"type": "string", "maxLength": 200}, "Words to search for."),
+            _param(
+                "q",
+                {"type": "string", "maxLength": 200},
+                "Words to search for, all of which must match the title or the text: an"
+                " inflected form (Finnish, Swedish, English stems) or, from three letters"
+                " up, any part of a word. Case-insensitive; ä, ö, å are not a, o.",
+            ),
             _param("sort", {"type": "string", "enum": INITIATIVE_SORTS}, "Order."),
             LINK_LANG,
             *PAGING,
