@@ -67,7 +67,12 @@ def test_a_theme_file_outside_the_folder_is_refused(tmp_path: Path):
 @pytest.fixture
 def example_client(settings):
     app = create_app(dataclasses.replace(settings, theme="themes/example"))
-    return app.test_client()
+    yield app.test_client()
+    # Its own engine: close its pooled connections (psycopg warns about ones left open).
+    from participate.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_default_theme_names_espoo(client):
