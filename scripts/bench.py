@@ -826,7 +826,8 @@ def render(report: Report) -> str:
         f"### {report.database_label}, SCALE={report.scale:,} ({date}, commit {git_commit()})",
         "",
         f"- Machine: {machine()}; {report.database_label} {report.database_version}.",
-        f"- Server: {tool_versions(report.loader)}; {args.workers} sync workers, "
+        f"- Server: {tool_versions(report.loader)}; {args.workers} gthread workers "
+        "(deploy/gunicorn.conf.py), "
         "PARTICIPATE_ENV=production.",
         f"- Load: {report.loader}, {args.connections} connections, {report.duration} s per URL, "
         "from 127.0.0.1 on the same machine; load average before the run "
