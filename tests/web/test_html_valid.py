@@ -22,9 +22,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from participate.accounts.models import Role
+from participate.extensions import db
 from tests.pages import LANGS, page_urls, sign_in
 
 SKIP_VARIABLE = "PARTICIPATE_SKIP_HTML_CHECK"
@@ -91,11 +93,28 @@ def demo_app(app: Flask) -> Flask:
     return app
 
 
+def status_urls(app: Flask, lang: str) -> list[tuple[str, str]]:
+    """The page of one initiative and one activity in each status the demo content has
+    (answered, filed, hidden: 410 for others, draft: 404 for others …), beyond the crawl's
+    first item of each kind."""
+    from participate.activities.models import Activity
+    from participate.initiatives.models import Initiative
+
+    urls = []
+    with app.app_context():
+        for model, path in ((Initiative, "initiatives"), (Activity, "activities")):
+            rows = db.session.execute(
+                sa.select(model.status, sa.func.min(model.id)).group_by(model.status)
+            )
+            urls += [("GET", f"/{lang}/{path}/{item_id}") for _status, item_id in rows]
+    return urls
+
+
 def render_all(app: Flask, folder: Path) -> dict[str, str]:
     """Write every page state to `folder`; return {file name: "METHOD URL (status) as role"}."""
     pages: dict[str, str] = {}
     for lang in LANGS:
-        urls = page_urls(app, lang)
+        urls = page_urls(app, lang) + status_urls(app, lang)
         for who in ROLES:
             client = app.test_client()
             if who != "anonymous":
