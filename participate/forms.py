@@ -14,15 +14,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import DateField, Field, Form, ValidationError
+from wtforms import DateField, Field, Form, SelectMultipleField, ValidationError
 from wtforms.validators import Email, InputRequired, Length
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.inputs import parse_date
 
 T = TypeVar("T")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice as a list of checkboxes (one Tab stop and label each), not a
+    multi-select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class PlainForm(Form):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from participate import textsearch
-from participate.moderation import queries as desk
+from participate.moderation import admin_queries
 from tests import factories, pages
 
 # (title, language the author wrote in)
@@ -200,7 +200,7 @@ def test_user_search_folds_unicode_case(app, query, expected):
         factories.create_user(display_name="Åsa Ådahl")
         factories.create_user(display_name="Matti Virtanen")
     with app.test_request_context("/fi/"):
-        page = desk.search_users(desk.UserFilters(q=query))
+        page = admin_queries.search_users(admin_queries.UserFilters(q=query))
         assert {user.display_name for user in page.items} == expected
 
 
@@ -230,7 +230,7 @@ def test_audit_search_folds_unicode_case(app, query, actor, expected):
             )
         db.session.commit()
     with app.test_request_context("/fi/"):
-        page = desk.search_audit(desk.AuditFilters(q=query, actor=actor))
+        page = admin_queries.search_audit(admin_queries.AuditFilters(q=query, actor=actor))
         assert {entry.object_title for entry in page.items} == expected
 
 

@@ -32,7 +32,6 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.activities.models import (
     ORGANISER_LABELS,
@@ -43,6 +42,7 @@ from participate.activities.models import (
 from participate.activities.services import MAX_GROUP_SIZE, SPOKEN_LANGUAGES, ActivityDetails
 from participate.districts.queries import list_districts
 from participate.forms import (
+    MultiCheckboxField,
     NotBlank,
     PlainForm,
     TextDateField,
@@ -93,11 +93,6 @@ def signup_limit(name: str) -> Length:
 def spoken_language_choices() -> list[tuple[str, str]]:
     """The languages an activity can list, named in the page's language."""
     return [(code, language_name(code)) for code in SPOKEN_LANGUAGES]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ActivityForm(FlaskForm):

@@ -12,13 +12,11 @@ from wtforms import (
     Form,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.councillors import queries, services
 from participate.councillors.models import (
@@ -29,6 +27,7 @@ from participate.councillors.models import (
 )
 from participate.districts.queries import normalise_postal_code
 from participate.forms import (
+    MultiCheckboxField,
     NotBlank,
     PlainForm,
     email_address,
@@ -66,11 +65,6 @@ class PartyFilterForm(PlainForm):
         super().__init__(*args, **kwargs)
         # Translators: the first choice of the party filter.
         self.party.choices = [("", _l("All parties")), *((p.code, p.name(lang)) for p in parties)]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _phone(form: Form, field: Field) -> None:

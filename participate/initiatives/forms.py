@@ -10,15 +10,21 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.districts.queries import list_districts
-from participate.forms import NotBlank, PlainForm, max_length, optional_int, required, strip
+from participate.forms import (
+    MultiCheckboxField,
+    NotBlank,
+    PlainForm,
+    max_length,
+    optional_int,
+    required,
+    strip,
+)
 from participate.i18n.content import current_lang
 from participate.i18n.locale import LANG_AUTONYMS, LANGS
 from participate.initiatives.models import BODY_MAX, SDG_GOALS, TITLE_MAX, WHOLE_CITY, AuthorDisplay
@@ -36,11 +42,6 @@ def parse_coordinate(value: str | None) -> float | None:
     if value is None or not str(value).strip():
         return None
     return float(str(value).strip().replace(",", ".").replace("\u2212", "-"))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class InitiativeForm(FlaskForm):

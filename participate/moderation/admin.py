@@ -19,7 +19,7 @@ from participate.forms import Done, handle_form
 from participate.i18n.formatting import local_datetime
 from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
-from participate.moderation import queries, users
+from participate.moderation import admin_queries, queries, users
 from participate.moderation.audit import AuditEntry
 from participate.moderation.forms import AuditFilterForm, BlockForm, RoleForm, UserFilterForm
 from participate.workflow.states import Action
@@ -70,19 +70,19 @@ def _audit_form() -> AuditFilterForm:
     form = AuditFilterForm(formdata=request.args)
     form.action.choices = [
         ("", _("All actions")),
-        *((action, describe_action(action)) for action in queries.list_audit_actions()),
+        *((action, describe_action(action)) for action in admin_queries.list_audit_actions()),
     ]
     form.object_kind.choices = [
         ("", _("All objects")),
-        *((kind, describe_kind(kind)) for kind in queries.list_audit_object_kinds()),
+        *((kind, describe_kind(kind)) for kind in admin_queries.list_audit_object_kinds()),
     ]
     return form
 
 
-def _audit_filters(form: AuditFilterForm) -> queries.AuditFilters | None:
+def _audit_filters(form: AuditFilterForm) -> admin_queries.AuditFilters | None:
     if request.args and not form.validate():
         return None
-    return queries.AuditFilters(
+    return admin_queries.AuditFilters(
         actor=form.actor.data or "",
         action=form.action.data or "",
         object_kind=form.object_kind.data or "",
@@ -97,7 +97,7 @@ def audit() -> tuple[str, int]:
     form = _audit_form()
     filters = _audit_filters(form)
     page = page_number(request.args)
-    pagination = queries.search_audit(filters, page=page) if filters is not None else None
+    pagination = admin_queries.search_audit(filters, page=page) if filters is not None else None
     return render_template(
         "moderation/audit.html",
         form=form,
@@ -148,7 +148,7 @@ def audit_csv() -> Response:
             entry.before or "",
             entry.after or "",
         ]
-        for entry in queries.list_audit(filters)
+        for entry in admin_queries.list_audit(filters)
     )
     return Response(
         write_csv(header, rows).encode("utf-8"),
@@ -168,13 +168,13 @@ def users_index() -> tuple[str, int]:
     pagination = None
     if valid:
         blocked = {"yes": True, "no": False}.get(form.blocked.data or "")
-        filters = queries.UserFilters(
+        filters = admin_queries.UserFilters(
             q=form.q.data or "",
             role=Role(form.role.data) if form.role.data else None,
             blocked=blocked,
         )
         page = page_number(request.args)
-        pagination = queries.search_users(filters, page=page)
+        pagination = admin_queries.search_users(filters, page=page)
     return render_template(
         "moderation/users.html",
         form=form,
@@ -184,7 +184,7 @@ def users_index() -> tuple[str, int]:
 
 
 def _user_or_404(user_id: int) -> User:
-    user = queries.get_user(user_id)
+    user = admin_queries.get_user(user_id)
     if user is None:
         abort(404)
     return user
@@ -203,7 +203,7 @@ def _user_page(
         user=user,
         role_form=role_form,
         block_form=block_form or BlockForm(),
-        history=queries.list_audit_for("user", user.id),
+        history=admin_queries.list_audit_for("user", user.id),
         is_self=user.id == current_user.id,
     )
 

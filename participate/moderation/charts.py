@@ -1,4 +1,5 @@
-"""Simple horizontal bar charts as inline SVG, written here: no JavaScript, no CDN.
+"""Simple horizontal bar charts as inline SVG, written here: no JavaScript, no CDN; and the
+statistics page's charts built from its numbers (`statistics_charts`).
 
 Each chart is an image with a name and a description (`role="img"`, `aria-labelledby` on its
 `<title>` and `<desc>`); the page shows the same numbers in a table, which is what a screen
@@ -9,8 +10,15 @@ exception. Every text is escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from participate.i18n.formatting import local_date, number
+
+if TYPE_CHECKING:
+    from participate.moderation.statistics import Statistics
 
 WIDTH = 640
 LABEL_WIDTH = 210
@@ -73,3 +81,54 @@ def bar_chart(
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(escape(part) for part in parts)
+
+
+def statistics_charts(stats: Statistics) -> dict[str, Markup]:
+    """The statistics page's five charts ({"months": <figcaption> + <svg>, …}), each with a
+    visible title and a description naming the period (dates in the page's language)."""
+    period = {"start": local_date(stats.period.start), "end": local_date(stats.period.end)}
+    same_numbers = _("The same numbers are in the table below the chart.")
+
+    def chart(chart_id: str, title: str, desc: str, bars: list[tuple[str, float]]) -> Markup:
+        # A visible title for each chart (two charts can share one heading).
+        caption = Markup('<figcaption class="chart-title">{}</figcaption>').format(title)
+        return caption + bar_chart(
+            chart_id=chart_id,
+            title=title,
+            description=f"{desc} {same_numbers}",
+            bars=bars,
+            value_format=lambda value: number(value),
+        )
+
+    return {
+        "months": chart(
+            "chart-months",
+            _("Initiatives sent per month"),
+            _("Bar chart of initiatives sent each month from %(start)s to %(end)s.", **period),
+            [(row.label, row.submissions) for row in stats.months],
+        ),
+        "supports": chart(
+            "chart-supports",
+            _("Supports given per month"),
+            _("Bar chart of supports given each month from %(start)s to %(end)s.", **period),
+            [(row.label, row.supports) for row in stats.months],
+        ),
+        "districts": chart(
+            "chart-districts",
+            _("Initiatives per major district"),
+            _("Bar chart of initiatives sent in the period per major district."),
+            [(row.label, row.submissions) for row in stats.districts],
+        ),
+        "themes": chart(
+            "chart-themes",
+            _("Initiatives per theme"),
+            _("Bar chart of initiatives sent in the period per theme."),
+            [(row.label, row.submissions) for row in stats.themes],
+        ),
+        "statuses": chart(
+            "chart-statuses",
+            _("Initiatives per status"),
+            _("Bar chart of the present status of initiatives sent in the period."),
+            [(row.status.label, row.initiatives) for row in stats.statuses],
+        ),
+    }

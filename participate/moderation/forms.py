@@ -19,10 +19,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from participate.accounts.models import ROLE_LABELS, Role
-from participate.forms import NotBlank, max_length, required, strip
+from participate.forms import MultiCheckboxField, NotBlank, max_length, required, strip
 from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX, MINUTES_URL_MAX
 from participate.moderation.editing import EditableField
 from participate.moderation.models import (
@@ -37,11 +36,6 @@ from participate.workflow.states import Action
 
 # Longest period for statistics and the council report: longer ones are slow and unreadable.
 PERIOD_MAX_DAYS = 5 * 366
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # The decisions the generic route takes; anything else (the answer) has its own route.

@@ -3,6 +3,10 @@
 Generic routes work for every kind in `queries.QUEUE_KINDS`: the queue (with filters and bulk
 decisions), one item (decision, reports, correction). Then the initiative's answer, the
 standard reasons, statistics and the council report. docs/moderation.md describes them.
+
+Size: over 400 lines because the desk is one blueprint whose pages share the queue and item
+helpers; every form goes through participate.forms.handle_form and the charts are built in
+charts.py.
 """
 
 from __future__ import annotations
@@ -16,14 +20,12 @@ from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 
 from participate.accounts.models import Role
 from participate.accounts.permissions import role_required
 from participate.districts.queries import list_districts
 from participate.forms import Done, handle_form
 from participate.i18n.content import current_lang
-from participate.i18n.formatting import local_date, number
 from participate.i18n.locale import LANGS
 from participate.i18n.urls import LANG_PREFIX
 from participate.initiatives import clock
@@ -470,63 +472,6 @@ def _period_form(default: Period) -> tuple[PeriodForm, Period | None]:
     return form, default
 
 
-def _statistics_charts(stats: statistics.Statistics) -> dict[str, Any]:
-    start, end = local_date(stats.period.start), local_date(stats.period.end)
-    same_numbers = _("The same numbers are in the table below the chart.")
-
-    def chart(chart_id: str, title: str, desc: str, bars: list[tuple[str, float]]) -> Any:
-        # A visible title for each chart (two charts can share one heading).
-        caption = Markup('<figcaption class="chart-title">{}</figcaption>').format(title)
-        return caption + charts.bar_chart(
-            chart_id=chart_id,
-            title=title,
-            description=f"{desc} {same_numbers}",
-            bars=bars,
-            value_format=lambda value: number(value),
-        )
-
-    return {
-        "months": chart(
-            "chart-months",
-            _("Initiatives sent per month"),
-            _(
-                "Bar chart of initiatives sent each month from %(start)s to %(end)s.",
-                start=start,
-                end=end,
-            ),
-            [(row.label, row.submissions) for row in stats.months],
-        ),
-        "supports": chart(
-            "chart-supports",
-            _("Supports given per month"),
-            _(
-                "Bar chart of supports given each month from %(start)s to %(end)s.",
-                start=start,
-                end=end,
-            ),
-            [(row.label, row.supports) for row in stats.months],
-        ),
-        "districts": chart(
-            "chart-districts",
-            _("Initiatives per major district"),
-            _("Bar chart of initiatives sent in the period per major district."),
-            [(row.label, row.submissions) for row in stats.districts],
-        ),
-        "themes": chart(
-            "chart-themes",
-            _("Initiatives per theme"),
-            _("Bar chart of initiatives sent in the period per theme."),
-            [(row.label, row.submissions) for row in stats.themes],
-        ),
-        "statuses": chart(
-            "chart-statuses",
-            _("Initiatives per status"),
-            _("Bar chart of the present status of initiatives sent in the period."),
-            [(row.status.label, row.initiatives) for row in stats.statuses],
-        ),
-    }
-
-
 @bp.route("/statistics")
 @role_required(Role.MODERATOR)
 def statistics_page() -> tuple[str, int]:
@@ -536,7 +481,7 @@ def statistics_page() -> tuple[str, int]:
         "moderation/statistics.html",
         form=form,
         stats=stats,
-        charts=_statistics_charts(stats) if stats else {},
+        charts=charts.statistics_charts(stats) if stats else {},
     ), (200 if stats else 400)
 
 

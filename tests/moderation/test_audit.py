@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from participate.db import utcnow
 from participate.extensions import db
-from participate.moderation import audit, queries
+from participate.moderation import admin_queries, audit
 from participate.moderation.audit import AuditEntry, AuditLogIsAppendOnly
 from tests import factories, pages
 from tests.conftest import ON_POSTGRES
@@ -282,9 +282,9 @@ def test_pages_reach_the_newest_max_rows_and_choices_come_from_the_index(
                 actor=None, action=action, object_kind=kind, object_id=number, object_title="x"
             )
         db.session.commit()
-        assert queries.list_audit_actions() == ["activity.reject", "initiative.approve"]
-        assert queries.list_audit_object_kinds() == ["activity", "initiative"]
-    monkeypatch.setattr(queries, "MAX_LISTED_ROWS", 4)
+        assert admin_queries.list_audit_actions() == ["activity.reject", "initiative.approve"]
+        assert admin_queries.list_audit_object_kinds() == ["activity", "initiative"]
+    monkeypatch.setattr(admin_queries, "MAX_LISTED_ROWS", 4)
     soup = pages.get(client, "/en/admin/audit")
     assert "More than 4 entries" in pages.text(soup.select_one("#audit-capped"))
     soup = pages.get(client, "/en/admin/audit?action=activity.reject")
