@@ -1,6 +1,11 @@
 """Activity pages: the list and archive (with a map), one activity with its sign-up form, the
 calendar file, proposing and editing, the organiser's participant list, and a participant's
-own sign-up behind a private link."""
+own sign-up behind a private link.
+
+Size: over 400 lines because it is the blueprint's routes (list, map, detail, calendar,
+propose, edit, participants, private sign-up link), each thin; the writes are in services.py
+and signups.py.
+"""
 
 from __future__ import annotations
 

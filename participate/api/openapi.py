@@ -9,6 +9,9 @@ commit (docs/api.md).
 
 The shapes follow docs/api.md: one error object, one list envelope, one district object,
 {fi, sv, en} objects for localised text (JSON Schema 2020-12, as OpenAPI 3.1 uses).
+
+Size: over 400 lines because it is one OpenAPI document written as data (schemas and paths);
+split, the document could no longer be read top to bottom next to docs/api.md.
 """
 
 from __future__ import annotations

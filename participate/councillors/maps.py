@@ -8,6 +8,10 @@ removed, in the same transaction, so every worker process and machine sees the c
 Safety: Folium's GeoJsonPopup/GeoJsonTooltip insert property values with
 innerHTML, and some Folium elements put text inside JavaScript template literals. Every value
 passes through `map_text()` first; the markup around the values is ours.
+
+Size: over 400 lines because building the map, escaping every value that reaches Folium and
+caching the rendered parts per language are one safety-critical path; split, the escaping would
+sit apart from the code that needs it.
 """
 
 from __future__ import annotations

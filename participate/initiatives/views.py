@@ -1,4 +1,8 @@
-"""Initiative pages under /<lang>/initiatives/: list, map, detail, write, support, open data."""
+"""Initiative pages under /<lang>/initiatives/: list, map, detail, write, support, open data.
+
+Size: over 400 lines because it is the blueprint's routes (list, map, detail, write, support,
+follow, open data), each thin; the logic is in services.py and queries.py.
+"""
 
 from __future__ import annotations
 

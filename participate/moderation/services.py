@@ -3,6 +3,10 @@
 One mechanism for initiatives, activity proposals and anything else that mixes in
 `ModeratedMixin`. Each operation changes what it changes, writes its audit entry and queues
 the author's e-mail, all in the caller's transaction (services flush, never commit).
+
+Size: over 400 lines because every desk operation (decisions, corrections, residents' reports,
+standard reasons) writes its audit entry and queues the author's e-mail through the same
+helpers here.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ development manager. City activities go through `create_activity` and residents'
 `propose_activity` plus an approval, so the lifecycle history is real. Sign-ups are written
 directly (with hashed random tokens and the right place/waiting order), so loading the demo
 queues no e-mail.
+
+Size: over 400 lines because it is mostly demo content written out in three languages (titles,
+descriptions, places); the loading code is short.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ The hook inserts its rows (use `ctx.insert`, never one service call per row at s
 flush, and never commits: the caller commits once after each hook. `BENCH_URLS` are the
 pages to load-test, with `{placeholders}` filled from `ctx.url_params`. docs/performance.md
 ("Adding a feature to the benchmark") says the same for people.
+
+Size: over 400 lines because it is mostly the benchmark's fixed data and URL lists written out;
+the logic is a few short functions.
 """
 
 from __future__ import annotations

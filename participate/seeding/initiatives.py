@@ -6,6 +6,9 @@ over the past weeks so the desk and the lists look lived in. Moderator decisions
 workflow directly (features do not import the desk), so they are in the history but not in
 the audit log, and the demo sends no decision e-mails.
 `bench_seed(ctx, scale)` bulk-inserts a large set for the benchmark (scripts/bench.py).
+
+Size: over 400 lines because it is mostly demo content written out (initiatives, answers,
+themes in three languages); the loading code is short.
 """
 
 from __future__ import annotations
