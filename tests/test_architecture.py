@@ -305,3 +305,92 @@ def test_modules_stay_small_or_say_why() -> None:
         if "Size:" not in docstring:
             problems.append(f"{relative}: its docstring does not say why it is long (Size: …)")
     assert not problems, "\n".join(problems)
+
+
+KIND_MODELS = ("participate.initiatives.models", "participate.activities.models")
+
+
+def _class_checks_of_kind_models(path: Path) -> list[str]:
+    """`isinstance(x, K)`, `issubclass(x, K)` and `type(x) is K` where K comes from a content
+    kind's models module: the desk asks `item.lifecycle` instead (docs/architecture.md)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    kind_names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in KIND_MODELS
+        for alias in node.names
+    }
+    modules = {
+        alias.asname or alias.name.rsplit(".", 1)[-1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+        if f"{getattr(node, 'module', None) or ''}.{alias.name}".strip(".") in KIND_MODELS
+        or alias.name in KIND_MODELS
+    }
+
+    def is_kind(node: ast.expr) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in kind_names
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return node.value.id in modules
+        if isinstance(node, ast.Tuple):
+            return any(is_kind(element) for element in node.elts)
+        return False
+
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"isinstance", "issubclass"}
+            and len(node.args) == 2
+            and is_kind(node.args[1])
+        ):
+            found.append(f"{node.lineno}: {node.func.id}")
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, ast.Is | ast.IsNot | ast.Eq | ast.NotEq) for op in node.ops
+        ):
+            sides = [node.left, *node.comparators]
+            calls_type = any(
+                isinstance(side, ast.Call)
+                and isinstance(side.func, ast.Name)
+                and side.func.id == "type"
+                for side in sides
+            )
+            if calls_type and any(is_kind(side) for side in sides):
+                found.append(f"{node.lineno}: type() comparison")
+    return found
+
+
+def test_the_desk_never_checks_a_concrete_kind() -> None:
+    """The generic desk and the moderation mechanism ask the kind through `item.lifecycle`
+    (participate/workflow/lifecycle.py); they never branch on Initiative or Activity."""
+    packages = [ROOT / "participate" / "moderation", ROOT / "participate" / "workflow"]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{found}"
+        for package in packages
+        for path in sorted(package.rglob("*.py"))
+        for found in _class_checks_of_kind_models(path)
+    ]
+    assert not offenders, "ask item.lifecycle instead:\n" + "\n".join(offenders)
+
+
+def test_the_kind_check_scan_sees_class_checks(tmp_path: Path) -> None:
+    module = tmp_path / "views.py"
+    module.write_text(
+        "from participate.initiatives.models import Initiative as I\n"
+        "from participate.activities import models\n"
+        "isinstance(item, I)\n"
+        "isinstance(item, (str, models.Activity))\n"
+        "type(item) is I\n"
+        "isinstance(item, str)\n",
+        encoding="utf-8",
+    )
+    assert _class_checks_of_kind_models(module) == [
+        "3: isinstance",
+        "4: isinstance",
+        "5: type() comparison",
+    ]

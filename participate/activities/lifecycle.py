@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
+from participate.workflow.lifecycle import Lifecycle
 from participate.workflow.states import Action, Status, Workflow
 
 if TYPE_CHECKING:
@@ -39,6 +40,31 @@ ACTIVITY_WORKFLOW = Workflow(
 
 # The statuses in which the proposing resident may still edit the text.
 AUTHOR_EDITABLE = frozenset({Status.SUBMITTED, Status.CHANGES_REQUESTED})
+# Everyone sees a published activity (also a cancelled one, which keeps its note).
+PUBLIC = frozenset({Status.PUBLISHED})
+
+# The subject of the organiser's e-mail per decision (tests/mail/test_templates.py).
+DECISION_SUBJECTS = {
+    Action.APPROVE: _l("Your activity is published"),
+    Action.REJECT: _l("Your activity was not published"),
+    Action.REQUEST_CHANGES: _l("Your activity needs changes"),
+    Action.HIDE: _l("Your activity has been hidden"),
+    Action.UNHIDE: _l("Your activity is visible again"),
+}
+
+ACTIVITY_LIFECYCLE = Lifecycle(
+    workflow=ACTIVITY_WORKFLOW,
+    public=PUBLIC,
+    editable=AUTHOR_EDITABLE,
+    decision_subjects=DECISION_SUBJECTS,
+)
+
+
+def is_visible_to(activity: Activity, user: Any) -> bool:
+    """Whether `user` (Flask-Login's current_user, possibly anonymous) may open the activity:
+    a public one anyone; the others only its organiser and the development managers (the
+    same people who manage it). Views answer 404 otherwise (410 for a hidden one)."""
+    return activity.status in PUBLIC or can_manage(activity, user)
 
 
 def can_manage(activity: Activity, user: Any) -> bool:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload, synonym
 
 from participate.accounts.models import User
-from participate.activities.lifecycle import ACTIVITY_WORKFLOW, SignupWindow
+from participate.activities.lifecycle import ACTIVITY_LIFECYCLE, ACTIVITY_WORKFLOW, SignupWindow
 from participate.db import Base, TimestampMixin, utcnow
 from participate.districts.models import District
 from participate.i18n.content import pick
@@ -118,6 +118,7 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         ),
     )
 
+    lifecycle = ACTIVITY_LIFECYCLE
     workflow = ACTIVITY_WORKFLOW
     moderation_kind = "activity"
     moderation_label = _l("Activity proposal")

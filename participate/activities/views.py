@@ -38,7 +38,7 @@ from participate.activities.forms import (
     SignupForm,
     translate_type_errors,
 )
-from participate.activities.lifecycle import SignupWindow, can_edit, can_manage
+from participate.activities.lifecycle import SignupWindow, can_edit, can_manage, is_visible_to
 from participate.activities.models import Activity, Signup, SignupStatus
 from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
 from participate.csv import write_csv
@@ -94,7 +94,7 @@ def _visible_row(activity_id: int) -> queries.ActivityRow:
     row = queries.get_activity_row(activity_id)
     if row is None:
         abort(404)
-    if row.activity.status != Status.PUBLISHED and not can_manage(row.activity, current_user):
+    if not is_visible_to(row.activity, current_user):
         if row.activity.status == Status.HIDDEN:  # it was public: say so, as for initiatives
             abort_gone("activity", row.activity.id, GONE)
         abort(404)
@@ -304,7 +304,7 @@ def calendar_feed() -> Response:
 @bp.route("/activities/<int:activity_id>.ics")
 def calendar(activity_id: int) -> Response:
     activity = db.get_or_404(Activity, activity_id)
-    if activity.status != Status.PUBLISHED:
+    if not activity.is_public:
         abort(404)
     lang = current_lang()
     url = external_url(".detail", activity_id=activity.id)
@@ -334,7 +334,7 @@ def new() -> Any:
         return services.propose_activity(form.details(), author=current_user)
 
     def saved(activity: Activity) -> Done:
-        if activity.status == Status.PUBLISHED:
+        if activity.is_public:
             message = _("The activity is published.")
         else:
             message = _(

@@ -27,10 +27,10 @@ from participate.forms import (
 )
 from participate.i18n.content import current_lang
 from participate.i18n.locale import LANG_AUTONYMS, LANGS
+from participate.initiatives.lifecycle import INITIATIVE_LIFECYCLE
 from participate.initiatives.models import BODY_MAX, SDG_GOALS, TITLE_MAX, WHOLE_CITY, AuthorDisplay
 from participate.initiatives.queries import list_themes
 from participate.initiatives.services import FROM_POINT
-from participate.workflow.states import Status
 
 # Espoo lies within these bounds; anything further is surely a typing mistake.
 LAT_RANGE = (59.0, 61.0)
@@ -188,10 +188,7 @@ class FilterForm(PlainForm):
         ]
         self.status.choices = [
             ("", _l("All public statuses")),
-            *(
-                (status.value, status.label)
-                for status in (Status.PUBLISHED, Status.ANSWERED, Status.CLOSED)
-            ),
+            *((status.value, status.label) for status in INITIATIVE_LIFECYCLE.public_in_order()),
         ]
         self.sdg.choices = [
             ("", _l("All goals")),

@@ -13,8 +13,12 @@ an illegal step raises `InvalidTransition` and every step is recorded in `transi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
+
+from participate.workflow.lifecycle import Lifecycle
 from participate.workflow.states import Action, Status, Workflow
 
 if TYPE_CHECKING:
@@ -44,6 +48,41 @@ PUBLIC = frozenset({Status.PUBLISHED, Status.ANSWERED, Status.CLOSED})
 # Besides the author, only the moderators see these; drafts are the author's alone.
 MODERATOR_VISIBLE = frozenset(
     {Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.REJECTED, Status.HIDDEN}
+)
+# The city answers a published initiative (the answer closes its support).
+ANSWERABLE = frozenset({Status.PUBLISHED})
+
+# The subject of the author's e-mail per decision (tests/mail/test_templates.py renders each).
+DECISION_SUBJECTS = {
+    Action.APPROVE: _l("Your initiative is published"),
+    Action.REJECT: _l("Your initiative was not published"),
+    Action.REQUEST_CHANGES: _l("Your initiative needs changes"),
+    Action.HIDE: _l("Your initiative has been hidden"),
+    Action.UNHIDE: _l("Your initiative is visible again"),
+    Action.CLOSE: _l("Your initiative has been closed"),
+}
+# Decisions that the initiative's followers hear about (notifications.kinds event names).
+FOLLOWER_EVENTS = {Action.APPROVE: "published", Action.HIDE: "hidden"}
+
+
+def tell_followers(initiative: Initiative, action: Action, reasons: Sequence[Any]) -> None:
+    """Followers of the initiative, its theme or its district hear of it, each as they chose."""
+    event = FOLLOWER_EVENTS.get(action)
+    if event is None:
+        return
+    # Imported here: follows reads the models, which import this module for their lifecycle.
+    from participate.initiatives import follows
+
+    follows.notify_followers(initiative, event, reasons=reasons)
+
+
+INITIATIVE_LIFECYCLE = Lifecycle(
+    workflow=INITIATIVE_WORKFLOW,
+    public=PUBLIC,
+    editable=EDITABLE,
+    answerable=ANSWERABLE,
+    decision_subjects=DECISION_SUBJECTS,
+    after_decision=tell_followers,
 )
 
 

@@ -15,7 +15,7 @@ from participate.accounts.models import User
 from participate.db import Base, TimestampMixin, utcnow
 from participate.districts.models import District
 from participate.i18n.content import Localized, pick
-from participate.initiatives.lifecycle import INITIATIVE_WORKFLOW
+from participate.initiatives.lifecycle import INITIATIVE_LIFECYCLE, INITIATIVE_WORKFLOW
 from participate.workflow.models import ModeratedMixin, enum_column
 
 TITLE_MAX = 150
@@ -144,6 +144,7 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         # of `flask db check`).
     )
 
+    lifecycle = INITIATIVE_LIFECYCLE
     workflow = INITIATIVE_WORKFLOW
     moderation_kind = "initiative"
     moderation_label = _l("Initiative")

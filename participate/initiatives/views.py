@@ -43,7 +43,7 @@ from participate.initiatives.forms import (
     SupportForm,
     parse_coordinate,
 )
-from participate.initiatives.lifecycle import PUBLIC, can_edit, is_visible_to
+from participate.initiatives.lifecycle import INITIATIVE_LIFECYCLE, PUBLIC, can_edit, is_visible_to
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay, Initiative, Theme
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
@@ -235,7 +235,7 @@ def mine() -> str:
         "initiatives/mine.html",
         own=queries.list_by_author(current_user.id),
         supported=queries.list_supported_by(current_user.id),
-        editable={Status.DRAFT, Status.CHANGES_REQUESTED},
+        editable=INITIATIVE_LIFECYCLE.editable,
     )
 
 

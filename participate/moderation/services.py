@@ -24,8 +24,6 @@ from participate.accounts.models import User
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.initiatives import follows
-from participate.initiatives.models import Initiative
 from participate.locking import lock_row
 from participate.mail.services import queue_email
 from participate.moderation import audit
@@ -38,7 +36,7 @@ from participate.moderation.models import (
     ReportReason,
     StandardReason,
 )
-from participate.moderation.queries import count_open_reports
+from participate.moderation.queries import QUEUE_KINDS, count_open_reports
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin, Transition
 from participate.workflow.services import apply_action
@@ -50,23 +48,13 @@ from participate.workflow.states import (
     check_can_contribute,
 )
 
-# The subject of the author's e-mail per kind of content and decision: the glossary's word
-# for each kind (an initiative is never a "proposal"), see tests/mail/test_templates.py.
+# Every kind's e-mail subjects, as each kind declares them in its lifecycle.py (an overview
+# for the e-mail template tests; the desk itself asks `item.lifecycle`).
 DECISION_SUBJECTS: dict[tuple[str, Action], Any] = {
-    ("initiative", Action.APPROVE): _l("Your initiative is published"),
-    ("initiative", Action.REJECT): _l("Your initiative was not published"),
-    ("initiative", Action.REQUEST_CHANGES): _l("Your initiative needs changes"),
-    ("initiative", Action.HIDE): _l("Your initiative has been hidden"),
-    ("initiative", Action.UNHIDE): _l("Your initiative is visible again"),
-    ("initiative", Action.CLOSE): _l("Your initiative has been closed"),
-    ("activity", Action.APPROVE): _l("Your activity is published"),
-    ("activity", Action.REJECT): _l("Your activity was not published"),
-    ("activity", Action.REQUEST_CHANGES): _l("Your activity needs changes"),
-    ("activity", Action.HIDE): _l("Your activity has been hidden"),
-    ("activity", Action.UNHIDE): _l("Your activity is visible again"),
+    (model.moderation_kind, action): subject
+    for model in QUEUE_KINDS
+    for action, subject in model.lifecycle.decision_subjects.items()
 }
-# Decisions on an initiative that its followers hear about (notifications.kinds).
-FOLLOWER_EVENTS = {Action.APPROVE: "published", Action.HIDE: "hidden"}
 # A decision on a reported item closes its open reports with this outcome.
 REPORT_OUTCOMES = {Action.HIDE: ReportOutcome.HIDDEN, Action.UNHIDE: ReportOutcome.RESTORED}
 # Decisions the queue can take on several submissions at once.
@@ -136,11 +124,10 @@ def decide(
     )
     if actor is not None and action in REPORT_OUTCOMES:
         _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action], reasons=reasons)
-    if notify_author and (item.moderation_kind, action) in DECISION_SUBJECTS:
+    if notify_author and item.lifecycle.decision_subject(action) is not None:
         notify(item, action, note, standard_reasons=standard_texts)
-    if isinstance(item, Initiative) and action in FOLLOWER_EVENTS:
-        # Followers of the initiative, its theme or district, each as they chose.
-        follows.notify_followers(item, FOLLOWER_EVENTS[action], reasons=reasons)
+    # What else the decision sets off for this kind (an initiative's followers hear of it).
+    item.lifecycle.after_decision(item, action, reasons)
     return transition
 
 
@@ -160,7 +147,7 @@ def notify(
     queue_email(
         to=author.email,
         language=author.language,
-        subject=DECISION_SUBJECTS[(item.moderation_kind, action)],
+        subject=item.lifecycle.decision_subject(action),
         template="moderation/decision",
         author=author,
         action=action.value,

@@ -105,9 +105,6 @@ def _item_page(
     form: DecisionForm,
     close_form: CloseReportsForm | None = None,
 ) -> str:
-    extra: dict[str, Any] = {}
-    if isinstance(item, Initiative):
-        extra = {"body_html": format_body(item.body), "can_answer": item.status == Status.PUBLISHED}
     reports = queries.list_reports(kind, item.id)  # type: ignore[attr-defined]
     return render_template(
         "moderation/item.html",
@@ -119,7 +116,8 @@ def _item_page(
         open_reports=[report for report in reports if report.is_open],
         close_form=close_form or CloseReportsForm(),
         can_edit=kind in EDITORS,
-        **extra,
+        # The kind says whether the city may answer it now (lifecycle.py); most never.
+        can_answer=item.lifecycle.can_answer(item.status),
     )
 
 
@@ -387,7 +385,7 @@ def answer(item_id: int) -> ResponseReturnValue:
         template="moderation/answer.html",
         initiative=initiative,
         body_html=format_body(initiative.body),
-        can_answer=initiative.status == Status.PUBLISHED,
+        can_answer=initiative.lifecycle.can_answer(initiative.status),
     )
 
 

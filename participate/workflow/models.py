@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, declared_attr, joinedload, mapped_column, rel
 
 from participate.accounts.models import User
 from participate.db import Base, utcnow
+from participate.workflow.lifecycle import Lifecycle
 from participate.workflow.states import Action, Status, Workflow
 
 
@@ -23,11 +24,14 @@ def enum_column(enum: type, length: int = 30) -> sa.Enum:
 class ModeratedMixin:
     """Status and the timestamps of the lifecycle; `author` is who submitted the item.
 
-    Subclasses set `workflow` (their transition table), `moderation_kind` (a short,
-    stable name such as "initiative", used in URLs and in the transitions and audit tables)
-    and `moderation_label` (the kind's lazy-translated name on the moderator's desk).
+    Subclasses set `lifecycle` (declared in the kind's own lifecycle.py: statuses, e-mail
+    subjects, desk behaviour; participate/workflow/lifecycle.py), `workflow` (its transition
+    table), `moderation_kind` (a short, stable name such as "initiative", used in URLs and in
+    the transitions and audit tables) and `moderation_label` (the kind's lazy-translated name
+    on the moderator's desk).
     """
 
+    lifecycle: ClassVar[Lifecycle]
     workflow: ClassVar[Workflow]
     moderation_kind: ClassVar[str]
     moderation_label: ClassVar[Any]
@@ -49,7 +53,7 @@ class ModeratedMixin:
 
     @property
     def is_public(self) -> bool:
-        return self.status.is_public
+        return self.lifecycle.is_public(self.status)
 
     def moderation_title(self) -> str:
         """A short title for the desk, e-mails and the audit log."""
