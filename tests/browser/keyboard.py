@@ -70,7 +70,9 @@ class Keyboard:
         """With the focus in radio group `name`, arrow down to `value` (arrows also check)."""
         checked = f'input[type=radio][name="{name}"][value="{value}"]'
         for _ in range(limit):
-            if self.focused_matches(checked) and self.page.locator(checked).is_checked():
+            if self.focused_matches(checked):
+                if not self.page.locator(checked).is_checked():
+                    self.press("Space")  # Tab into a group with nothing checked: the first
                 return
             self.press("ArrowDown")
         raise AssertionError(f"radio {name}={value} not reached with the arrow keys")

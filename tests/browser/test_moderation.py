@@ -23,6 +23,7 @@ from participate.moderation import audit
 from participate.workflow.states import Status
 from tests import factories
 from tests.browser.axe import assert_accessible
+from tests.browser.keyboard import Keyboard
 from tests.browser.pages import Navigator
 
 pytestmark = pytest.mark.browser
@@ -258,15 +259,15 @@ def test_the_desk_works_by_keyboard(app: Flask, page: Page, browser_login_as) ->
     browser_login_as(page, "moderator")
     nav = Navigator(page, "fi")
     nav.open("moderation/")
-    box = page.locator(f'input[name="items"][value="initiative:{item.id}"]')
-    box.focus()
-    page.keyboard.press("Space")
-    expect(box).to_be_checked()
-    page.locator('#bulk-form input[name="action"][value="approve"]').focus()
-    page.keyboard.press("Space")
-    page.locator("#bulk-form button[type=submit]").focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    keys = Keyboard(page)  # keys only, the focus visible at every stop
+    box = f'input[name="items"][value="initiative:{item.id}"]'
+    keys.tab_to(box)
+    keys.press("Space")
+    expect(page.locator(box)).to_be_checked()
+    keys.tab_to('#bulk-form input[name="action"]', key="Tab")
+    keys.choose_radio("action", "approve")
+    keys.tab_to("#bulk-form button[type=submit]")
+    keys.submit()
     expect(page.locator(".flash-success")).to_be_visible()
     with app.app_context():
         assert db.session.get(Initiative, item.id).status == Status.PUBLISHED
