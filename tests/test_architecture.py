@@ -159,6 +159,7 @@ ONE_HOME = {
     "fallback_note": "participate/text.py",
     "lock_row": "participate/locking.py",
     "MultiCheckboxField": "participate/forms.py",
+    "strip": "participate/forms.py",
 }
 
 

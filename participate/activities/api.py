@@ -96,13 +96,7 @@ def activities_list() -> Any:
             if f.errors
         }
     paging = parse_paging(request.args, default_per_page=DEFAULT_PER_PAGE, errors=errors)
-    filters = queries.ActivityFilters(
-        district=form.district.data or None,
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-        language=form.language.data or None,
-        has_places=bool(form.has_places.data),
-    )
+    filters = form.filters()
     args = {key: value for key, value in request.args.items() if key in KEPT_ARGS}
     cursor = decode_keyset(paging, queries.ORDER_COLUMNS)
     if uses_keyset(paging):

@@ -3,7 +3,6 @@ filters. Times are entered in Helsinki time and stored in UTC (`to_utc`, `to_loc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,6 +38,7 @@ from participate.activities.models import (
     TEXT_LIMITS,
     OrganiserKind,
 )
+from participate.activities.queries import ActivityFilters
 from participate.activities.services import MAX_GROUP_SIZE, SPOKEN_LANGUAGES, ActivityDetails
 from participate.districts.queries import list_districts
 from participate.forms import (
@@ -50,8 +50,10 @@ from participate.forms import (
     max_length,
     optional_int,
     required,
+    strip,
 )
 from participate.i18n.content import current_lang
+from participate.i18n.formatting import to_local, to_utc
 from participate.i18n.locale import LANGS, TIMEZONE
 from participate.text import language_name
 
@@ -60,24 +62,6 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Espoo and a margin around it: a point far outside is a typing mistake.
 LAT_RANGE = (59.9, 60.5)
 LON_RANGE = (24.3, 25.1)
-
-
-def to_utc(local: datetime | None) -> datetime | None:
-    """A wall-clock time in Helsinki (as entered) to UTC."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=HELSINKI).astimezone(UTC)
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    """UTC to a naive Helsinki wall-clock time, for `<input type=datetime-local>`."""
-    if value is None:
-        return None
-    return value.astimezone(HELSINKI).replace(tzinfo=None)
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def limit(name: str) -> Length:
@@ -391,6 +375,17 @@ class FilterForm(PlainForm):
             *((d.slug, d.name(lang)) for d in list_districts()),
         ]
         self.language.choices = [("", _l("Any language")), *spoken_language_choices()]
+
+    def filters(self, *, archive: bool = False) -> ActivityFilters:
+        """What the (validated) form asks the list for."""
+        return ActivityFilters(
+            district=self.district.data or None,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            language=self.language.data or None,
+            has_places=bool(self.has_places.data),
+            archive=archive,
+        )
 
     def validate_date_to(self, field: DateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -123,16 +123,7 @@ def _list_page(archive: bool) -> tuple[str, int]:
     form = FilterForm(request.args)
     valid = form.validate() if request.args else True
     translate_type_errors(form)
-    filters = queries.ActivityFilters(archive=archive)
-    if valid:
-        filters = queries.ActivityFilters(
-            district=form.district.data or None,
-            date_from=form.date_from.data,
-            date_to=form.date_to.data,
-            language=form.language.data or None,
-            has_places=bool(form.has_places.data),
-            archive=archive,
-        )
+    filters = form.filters(archive=archive) if valid else queries.ActivityFilters(archive=archive)
     page = page_number(request.args)
     result = queries.list_activities(filters, page=page)
     if not result.is_capped:  # a capped list says "narrow it" on its further pages

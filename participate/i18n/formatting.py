@@ -7,7 +7,8 @@ so fi and sv use explicit patterns (glossary: `6.12.2026 klo 18.00`, `6.12.2026 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
 from flask import Flask
@@ -20,6 +21,8 @@ from flask_babel import (
     get_locale,
 )
 from flask_babel import lazy_gettext as _l
+
+from participate.i18n.locale import TIMEZONE
 
 DATE_PATTERNS = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMMM yyyy"}
 TIME_PATTERNS = {"fi": "H.mm", "sv": "H.mm", "en": "HH:mm"}
@@ -102,3 +105,17 @@ def init_app(app: Flask) -> None:
         isodatetime=iso_datetime,
         number=number,
     )
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """A wall-clock time in Helsinki (as entered) to UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(TIMEZONE)).astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """UTC to a naive Helsinki wall-clock time, for `<input type=datetime-local>`."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None)

@@ -74,6 +74,10 @@ class StatusRow:
     initiatives: int
     activities: int
 
+    @property
+    def label(self) -> str:
+        return str(self.status.label)
+
 
 @dataclass(frozen=True)
 class DecisionTime:
