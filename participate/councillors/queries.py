@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, raiseload
+from sqlalchemy.orm import joinedload, load_only, raiseload, undefer
 
 from participate.collation import collate
 from participate.councillors.models import CacheVersion, Councillor, CouncillorRole, Party
@@ -76,7 +76,11 @@ def list_district_summaries() -> list[District]:
 
 
 def list_districts_with_geometry() -> list[District]:
-    return list(db.session.scalars(sa.select(District).order_by(District.code)))
+    return list(
+        db.session.scalars(
+            sa.select(District).options(undefer(District.geometry)).order_by(District.code)
+        )
+    )
 
 
 def get_district_summary(slug: str) -> District | None:

@@ -20,7 +20,10 @@ class District(Base):
     name_sv: Mapped[str] = mapped_column(sa.String(100))
     name_en: Mapped[str] = mapped_column(sa.String(100))
     # GeoJSON geometry (Polygon or MultiPolygon) as text: portable across SQLite and PostgreSQL.
-    geometry: Mapped[str] = mapped_column(sa.Text)
+    # Deferred: 3 to 28 kB a district, and every list that shows a district name joins it (a
+    # council report of 500 rows carried 5 MB of polygons). The maps, the boundary API and
+    # the point lookup ask for it (`undefer`).
+    geometry: Mapped[str] = mapped_column(sa.Text, deferred=True)
     label_lat: Mapped[float]
     label_lon: Mapped[float]
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
+from sqlalchemy.orm import undefer
 
 from participate.districts.models import District, PostalCode
 from participate.extensions import db
@@ -74,7 +75,8 @@ def _prepared(geometry_json: str) -> tuple[BaseGeometry, PreparedGeometry]:
 def district_at(lat: float, lon: float) -> District | None:
     """The major district containing the point, or None outside the city."""
     point = Point(lon, lat)
-    for district in list_districts():
+    with_shapes = sa.select(District).options(undefer(District.geometry)).order_by(District.code)
+    for district in db.session.scalars(with_shapes):
         _shape, prepared = _prepared(district.geometry)
         if prepared.covers(point):
             return district

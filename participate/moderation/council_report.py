@@ -6,7 +6,7 @@ and the day after its last day 00:00, Helsinki time (`periods.Period`). The page
 come from the same `CouncilReport`.
 
 The counts (per district and status, and the threshold) come from one GROUP BY, so they are
-always complete. The page lists at most PAGE_LISTED initiatives, the first sent (issue #11:
+always complete. The page lists at most PAGE_LISTED (200) initiatives, the first sent (issue #11:
 a page's cost must not grow with the data; a period with tens of thousands of initiatives
 made a 13 MB page); it says so and points to the CSV, which lists every one.
 """
@@ -32,7 +32,7 @@ from participate.workflow.states import Status
 
 WHOLE_CITY = "city"
 # The most initiatives the report's page lists (the CSV lists all).
-PAGE_LISTED = 500
+PAGE_LISTED = 200
 # Finnish Excel's list separator is the semicolon; the BOM makes it read UTF-8 (ä, ö, å).
 
 
