@@ -22,6 +22,7 @@ from wtforms.validators import NumberRange, Optional
 
 from participate.accounts.models import ROLE_LABELS, Role
 from participate.forms import MultiCheckboxField, NotBlank, max_length, required, strip
+from participate.i18n.content import current_lang
 from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX, MINUTES_URL_MAX
 from participate.moderation.editing import EditableField
 from participate.moderation.models import (
@@ -31,7 +32,9 @@ from participate.moderation.models import (
     ReportReason,
 )
 from participate.moderation.periods import Period
+from participate.moderation.queries import list_reasons
 from participate.moderation.users import REASON_MAX
+from participate.workflow.models import ModeratedMixin
 from participate.workflow.states import Action
 
 # Longest period for statistics and the council report: longer ones are slow and unreadable.
@@ -49,9 +52,16 @@ DESK_ACTIONS = (
 )
 
 
+def reason_choices() -> list[tuple[int, str]]:
+    """The active standard reasons, in the page's language."""
+    lang = current_lang()
+    return [(reason.id, reason.text(lang).text) for reason in list_reasons(active_only=True)]
+
+
 class DecisionForm(FlaskForm):
+    """A decision on `item`: the actions its workflow allows from its status now."""
+
     action = RadioField(_l("Decision"), validators=[required()])
-    # Choices: the active standard reasons (set by the view).
     reasons = MultiCheckboxField(
         _l("Standard reasons"),
         coerce=int,
@@ -67,6 +77,15 @@ class DecisionForm(FlaskForm):
             "on the page."
         ),
     )
+
+    def __init__(self, *args: Any, item: ModeratedMixin, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = [
+            (action.value, action.label)
+            for action in DESK_ACTIONS
+            if item.workflow.can(item.status, action)
+        ]
+        self.reasons.choices = reason_choices()
 
 
 class AnswerForm(FlaskForm):
@@ -127,6 +146,12 @@ class BulkDecisionForm(FlaskForm):
     reason = TextAreaField(
         _l("Note to the authors (optional)"), filters=[strip], validators=[max_length(4000)]
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reasons.choices = reason_choices()
+        # What was posted is checked against the queue by the view (decide_many).
+        self.items.choices = [(value, value) for value in self.items.data or []]
 
 
 def edit_form(fields: tuple[EditableField, ...], obj: Any = None) -> FlaskForm:

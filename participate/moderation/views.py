@@ -43,7 +43,6 @@ from participate.moderation import (
 )
 from participate.moderation.editing import EDITORS
 from participate.moderation.forms import (
-    DESK_ACTIONS,
     AnswerForm,
     BulkDecisionForm,
     CloseReportsForm,
@@ -81,24 +80,6 @@ def _get_item_or_404(kind: str, item_id: int) -> ModeratedMixin:
     return item
 
 
-def _reason_choices() -> list[tuple[int, str]]:
-    lang = current_lang()
-    return [
-        (reason.id, reason.text(lang).text) for reason in queries.list_reasons(active_only=True)
-    ]
-
-
-def _decision_form(item: ModeratedMixin) -> DecisionForm:
-    form = DecisionForm()
-    form.action.choices = [
-        (action.value, action.label)
-        for action in DESK_ACTIONS
-        if item.workflow.can(item.status, action)
-    ]
-    form.reasons.choices = _reason_choices()
-    return form
-
-
 def _item_page(
     kind: str,
     item: ModeratedMixin,
@@ -132,7 +113,6 @@ def _queue_page(bulk_form: BulkDecisionForm | None = None) -> str:
     entries = queue.items
     if bulk_form is None:
         bulk_form = BulkDecisionForm()
-    bulk_form.reasons.choices = _reason_choices()
     lang = current_lang()
     return render_template(
         "moderation/index.html",
@@ -170,8 +150,6 @@ def _parse_keys(values: list[str]) -> list[tuple[str, int]]:
 @role_required(Role.MODERATOR)
 def bulk() -> ResponseReturnValue:
     form = BulkDecisionForm()
-    form.reasons.choices = _reason_choices()
-    form.items.choices = [(value, value) for value in request.form.getlist("items")]
 
     def decide_many() -> services.BulkResult:
         items = [
@@ -220,14 +198,14 @@ def bulk() -> ResponseReturnValue:
 @role_required(Role.MODERATOR)
 def item(kind: str, item_id: int) -> str:
     found = _get_item_or_404(kind, item_id)
-    return _item_page(kind, found, _decision_form(found))
+    return _item_page(kind, found, DecisionForm(item=found))
 
 
 @bp.route("/<string:kind>/<int:item_id>/decide", methods=["POST"])
 @role_required(Role.MODERATOR)
 def decide(kind: str, item_id: int) -> ResponseReturnValue:
     found = _get_item_or_404(kind, item_id)
-    form = _decision_form(found)
+    form = DecisionForm(item=found)
     return handle_form(
         form,
         lambda: services.decide(
@@ -261,7 +239,7 @@ def close_reports(kind: str, item_id: int) -> ResponseReturnValue:
             url_for(".index"),
             _("The reports are closed: “%(title)s”.", title=found.moderation_title()),
         ),
-        page=lambda: _item_page(kind, found, _decision_form(found), close_form=form),
+        page=lambda: _item_page(kind, found, DecisionForm(item=found), close_form=form),
     )
 
 
