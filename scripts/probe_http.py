@@ -222,7 +222,7 @@ def probe(base: str, total: int, seconds: float, seed: int) -> tuple[Counter[int
     candidates = [r for r in routes() if not r.rule.startswith("/static/")]
     statuses: Counter[int] = Counter()
     findings: list[Finding] = []
-    connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     deadline = time.monotonic() + seconds
     for number in range(total):
         if time.monotonic() > deadline:
@@ -238,15 +238,24 @@ def probe(base: str, total: int, seconds: float, seed: int) -> tuple[Counter[int
         if method == "POST":
             body = form(rng)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            findings.append(Finding(method, path, headers, 0, f"no answer: {error!r}"))
-            connection.close()
-            connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        # A keep-alive connection that gunicorn closes as it recycles a worker
+        # (GUNICORN_MAX_REQUESTS) fails the next request before the app sees it: try once
+        # more on a new connection, and report only a request that fails twice.
+        answer = None
+        for attempt in range(2):
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                answer = response, response.read()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                if attempt == 1:
+                    findings.append(Finding(method, path, headers, 0, f"no answer: {error!r}"))
+        if answer is None:
             continue
+        response, content = answer
         statuses[response.status] += 1
         if response.status >= 500:
             findings.append(Finding(method, path, headers, response.status, "server error"))
@@ -258,7 +267,7 @@ def probe(base: str, total: int, seconds: float, seed: int) -> tuple[Counter[int
             )
         if response.getheader("Connection", "").lower() == "close":
             connection.close()
-            connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     connection.close()
     return statuses, findings
 

@@ -96,3 +96,26 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/fi/").headers
     secure = client.get("/fi/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize(("proxies", "hsts"), [(0, False), (1, True)])
+def test_hsts_behind_a_proxy_only_when_its_https_is_trusted(settings, proxies, hsts):
+    """X-Forwarded-Proto counts only with PROXY_FIX: a client cannot turn HSTS on over HTTP,
+    and behind the city's TLS proxy it is on."""
+    from participate import create_app
+    from participate.extensions import db, limiter
+
+    saved = dict(limiter.__dict__)
+    app = create_app(replace(settings, proxy_fix=proxies))
+    try:
+        client = app.test_client()
+        forwarded = client.get("/fi/", headers={"X-Forwarded-Proto": "https"})
+        assert ("Strict-Transport-Security" in forwarded.headers) is hsts
+        assert "Strict-Transport-Security" not in client.get("/fi/").headers
+        secure = client.get("/fi/", base_url="https://localhost")
+        assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        limiter.__dict__.clear()
+        limiter.__dict__.update(saved)
