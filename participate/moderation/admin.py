@@ -4,12 +4,9 @@ accounts (roles, blocking). Every change made here is written to the audit log.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participate.accounts.models import Role, User
@@ -19,64 +16,15 @@ from participate.forms import Done, handle_form
 from participate.i18n.formatting import local_datetime
 from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
-from participate.moderation import admin_queries, queries, users
+from participate.moderation import admin_queries, users
 from participate.moderation.audit import AuditEntry
+from participate.moderation.audit_labels import describe_action, describe_kind
 from participate.moderation.forms import AuditFilterForm, BlockForm, RoleForm, UserFilterForm
-from participate.workflow.states import Action
 
 bp = Blueprint("admin", __name__, url_prefix=f"{LANG_PREFIX}/admin")
 
-# The second half of an audit action name ("initiative.hide" → "hide"), in words.
-VERB_LABELS: dict[str, Any] = {
-    "report": _l("Reported by a resident"),
-    "edit": _l("Text corrected"),
-    "reports_closed": _l("Reports closed"),
-    "create": _l("Added"),
-    "update": _l("Changed"),
-    "delete": _l("Removed"),
-    "role": _l("Role changed"),
-    "block": _l("Blocked"),
-    "unblock": _l("Unblocked"),
-    "cancel": _l("Cancelled"),
-}
-KIND_LABELS: dict[str, Any] = {
-    "bulk": _l("Several submissions"),
-    "reason": _l("Standard reason"),
-    "user": _l("Account"),
-    "councillor": _l("Councillor"),
-}
-
-
-@bp.app_template_filter("audit_kind")
-def describe_kind(kind: str) -> str:
-    model = queries.get_kind(kind)
-    if model is not None:
-        return str(model.moderation_label)
-    return str(KIND_LABELS.get(kind, kind))
-
-
-@bp.app_template_filter("audit_action")
-def describe_action(action: str) -> str:
-    """ "initiative.hide" → "Initiative: Hide" in the page's language."""
-    kind, _sep, verb = action.partition(".")
-    if verb in {action.value for action in Action}:
-        verb_label = Action(verb).label
-    else:
-        verb_label = str(VERB_LABELS.get(verb, verb))
-    return _("%(kind)s: %(action)s", kind=describe_kind(kind), action=verb_label)
-
-
-def _audit_form() -> AuditFilterForm:
-    form = AuditFilterForm(formdata=request.args)
-    form.action.choices = [
-        ("", _("All actions")),
-        *((action, describe_action(action)) for action in admin_queries.list_audit_actions()),
-    ]
-    form.object_kind.choices = [
-        ("", _("All objects")),
-        *((kind, describe_kind(kind)) for kind in admin_queries.list_audit_object_kinds()),
-    ]
-    return form
+bp.add_app_template_filter(describe_kind, "audit_kind")
+bp.add_app_template_filter(describe_action, "audit_action")
 
 
 def _audit_filters(form: AuditFilterForm) -> admin_queries.AuditFilters | None:
@@ -94,7 +42,7 @@ def _audit_filters(form: AuditFilterForm) -> admin_queries.AuditFilters | None:
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit() -> tuple[str, int]:
-    form = _audit_form()
+    form = AuditFilterForm(formdata=request.args)
     filters = _audit_filters(form)
     page = page_number(request.args)
     pagination = admin_queries.search_audit(filters, page=page) if filters is not None else None
@@ -116,7 +64,7 @@ def _who(entry: AuditEntry) -> str:
 @bp.route("/audit.csv")
 @role_required(Role.ADMIN)
 def audit_csv() -> Response:
-    filters = _audit_filters(_audit_form())
+    filters = _audit_filters(AuditFilterForm(formdata=request.args))
     if filters is None:
         abort(400)
     header = [

@@ -24,6 +24,8 @@ from participate.accounts.models import ROLE_LABELS, Role
 from participate.forms import MultiCheckboxField, NotBlank, max_length, required, strip
 from participate.i18n.content import current_lang
 from participate.initiatives.models import ANSWER_MAX, DECISION_MAKER_MAX, MINUTES_URL_MAX
+from participate.moderation.admin_queries import list_audit_actions, list_audit_object_kinds
+from participate.moderation.audit_labels import describe_action, describe_kind
 from participate.moderation.editing import EditableField
 from participate.moderation.models import (
     REASON_TEXT_MAX,
@@ -275,6 +277,17 @@ class AuditFilterForm(FlaskForm):
         validators=[max_length(200)],
         description=_l("Searches titles, reasons and the texts before and after."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = [
+            ("", _l("All actions")),
+            *((action, describe_action(action)) for action in list_audit_actions()),
+        ]
+        self.object_kind.choices = [
+            ("", _l("All objects")),
+            *((kind, describe_kind(kind)) for kind in list_audit_object_kinds()),
+        ]
 
 
 class UserFilterForm(FlaskForm):
