@@ -72,14 +72,23 @@ def _private_link(signup: Signup, token: str) -> str:
     return external_url("activities.signup", lang_code=signup.language, token=token)
 
 
-def _organiser_to_tell(activity: Activity, actor: User | None) -> User | None:
-    """The organiser's active account, unless they made the change themselves."""
+def _tell_organiser(activity: Activity, changes: list[Change], *, actor: User | None) -> bool:
+    """The "Changed:" e-mail to the organiser's active account, unless they made the change
+    themselves. Returns whether it was queued."""
     organiser = db.session.get(User, activity.author_id) if activity.author_id else None
     if organiser is None or not organiser.is_active:
-        return None
+        return False
     if actor is not None and actor.id == organiser.id:
-        return None
-    return organiser
+        return False
+    _change_notice(
+        activity,
+        changes,
+        to=organiser.email,
+        language=organiser.language,
+        name=organiser.display_name,
+        link="",
+    )
+    return True
 
 
 def _change_notice(
@@ -146,16 +155,7 @@ def notify_change(activity: Activity, changes: list[Change], *, actor: User | No
         )
         count += 1
     db.session.flush()
-    organiser = _organiser_to_tell(activity, actor)
-    if organiser is not None:
-        _change_notice(
-            activity,
-            changes,
-            to=organiser.email,
-            language=organiser.language,
-            name=organiser.display_name,
-            link="",
-        )
+    if _tell_organiser(activity, changes, actor=actor):
         count += 1
     return count
 
@@ -163,16 +163,7 @@ def notify_change(activity: Activity, changes: list[Change], *, actor: User | No
 def notify_cancelled(activity: Activity, *, actor: User, note: str) -> int:
     """The organiser (unless they cancelled it) and everyone signed up or waiting, with the
     organiser's `note`. Returns the number of participants e-mailed."""
-    organiser = _organiser_to_tell(activity, actor)
-    if organiser is not None:
-        _change_notice(
-            activity,
-            [Change("status", "published", "cancelled")],
-            to=organiser.email,
-            language=organiser.language,
-            name=organiser.display_name,
-            link="",
-        )
+    _tell_organiser(activity, [Change("status", "published", "cancelled")], actor=actor)
     signups = live_signups(activity.id)
     for signup in signups:
         _mail(
