@@ -84,7 +84,7 @@ db-revision: install ## Autogenerate a migration: make db-revision m="what chang
 mail: install ## Send queued e-mail in a loop (console in development)
 	$(FLASK) mail send --loop
 
-bench: install translations-compile ## Benchmark: make bench SCALE=1000 [BENCH_ARGS="--database-url …"]
+bench: install translations-compile ## Benchmark: make bench SCALE=1000,100000 [BENCH_ARGS="--database-url …"]
 	$(BIN)/python scripts/bench.py --scale $(or $(SCALE),1000) $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, compiled catalogs and the development database
