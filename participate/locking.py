@@ -27,8 +27,9 @@ T = TypeVar("T")
 def lock_row(item: T) -> T:
     """Re-read `item`'s row from the database and keep it locked until the transaction ends.
 
-    `item`: a persistent model instance (its column attributes are reloaded, so the caller
-    sees what a concurrent transaction committed before the lock was granted). Returns it.
+    `item`: a persistent model instance. Its column attributes are reloaded, so the caller
+    sees what a concurrent transaction committed before the lock was granted (and unflushed
+    changes to it are lost: lock first, then change). Returns it.
     """
     mapper: Any = sa.inspect(type(item))
     if db.session.get_bind().dialect.name == "sqlite":
