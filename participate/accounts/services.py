@@ -23,7 +23,7 @@ from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.locale import LANGS
-from participate.mail.services import queue_email
+from participate.mail.services import mail_user
 from participate.urls import external_url
 
 
@@ -131,9 +131,8 @@ def register(registration: Registration) -> User | None:
 
 
 def send_already_registered(user: User) -> None:
-    queue_email(
-        to=user.email,
-        language=user.language,
+    mail_user(
+        user,
         subject=_l("You already have an account"),
         template="accounts/already_registered",
         user=user,
@@ -144,9 +143,8 @@ def send_already_registered(user: User) -> None:
 
 def send_verification(user: User) -> None:
     token = tokens.make_token("verify", {"uid": user.id, "email": user.email})
-    queue_email(
-        to=user.email,
-        language=user.language,
+    mail_user(
+        user,
         subject=_l("Verify your e-mail address"),
         template="accounts/verify_email",
         user=user,
@@ -204,9 +202,8 @@ def request_password_reset(email: str) -> None:
     token = tokens.make_token(
         "reset", {"uid": user.id, "pw": tokens.fingerprint(user.password_hash)}
     )
-    queue_email(
-        to=user.email,
-        language=user.language,
+    mail_user(
+        user,
         subject=_l("Reset your password"),
         template="accounts/reset_password",
         user=user,

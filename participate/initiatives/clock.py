@@ -29,7 +29,7 @@ from participate.i18n.locale import TIMEZONE
 from participate.initiatives import follows
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import MINUTES_URL_MAX, Initiative, Support
-from participate.mail.services import queue_email
+from participate.mail.services import mail_user, queue_email
 from participate.urls import external_url
 from participate.workflow.states import NotAllowed
 
@@ -213,9 +213,8 @@ def record_council_decision(
         )
     )
     for user in recipients:
-        queue_email(
-            to=user.email,
-            language=user.language,
+        mail_user(
+            user,
             subject=_l("The city council has taken up an initiative"),
             template="initiatives/council_decision",
             user=user,

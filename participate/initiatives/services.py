@@ -48,7 +48,7 @@ from participate.initiatives.models import (
     Theme,
     goals_to_mask,
 )
-from participate.mail.services import queue_email
+from participate.mail.services import mail_user
 from participate.urls import external_url
 from participate.workflow.services import apply_action
 from participate.workflow.states import (
@@ -229,9 +229,8 @@ def submit_initiative(initiative: Initiative, *, actor: User) -> None:
         raise NotVerified(_l("Verify your e-mail address before you send an initiative."))
     first_time = initiative.first_submitted_at is None
     apply_action(initiative, Action.SUBMIT, actor=actor)
-    queue_email(
-        to=actor.email,
-        language=actor.language,
+    mail_user(
+        actor,
         subject=_l("We received your initiative") if first_time else _l("We received your changes"),
         template="initiatives/submitted",
         user=actor,
@@ -472,9 +471,8 @@ def notify_answer(initiative: Initiative, answer: InitiativeAnswer) -> int:
     told = 0
     author = db.session.get(User, initiative.author_id) if initiative.author_id else None
     if author is not None and author.is_active:
-        queue_email(
-            to=author.email,
-            language=author.language,
+        mail_user(
+            author,
             subject=_l("The city has answered an initiative"),
             template="initiatives/answered",
             user=author,

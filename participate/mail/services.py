@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from flask import render_template
 from flask_babel import force_locale
@@ -10,6 +10,34 @@ from flask_babel import force_locale
 from participate.extensions import db
 from participate.mail.html import to_html
 from participate.mail.models import OutboxMessage
+
+
+class Recipient(Protocol):
+    """An account (or anything with an address and a language) to write to."""
+
+    email: str
+    language: str
+
+
+def mail_user(
+    recipient: Recipient,
+    /,
+    *,
+    subject: Any,
+    template: str,
+    unsubscribe_url: str | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """`queue_email` to a person's address, in the language they chose (templates may still
+    get the person as `user`, `author`, … in `context`)."""
+    return queue_email(
+        to=recipient.email,
+        language=recipient.language,
+        subject=subject,
+        template=template,
+        unsubscribe_url=unsubscribe_url,
+        **context,
+    )
 
 
 def queue_email(

@@ -25,7 +25,7 @@ from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.locking import lock_row
-from participate.mail.services import queue_email
+from participate.mail.services import mail_user
 from participate.moderation import audit
 from participate.moderation.editing import EDITORS
 from participate.moderation.models import (
@@ -144,9 +144,8 @@ def notify(
     if author is None or not author.is_active:
         return
     endpoint, values = item.moderation_link()
-    queue_email(
-        to=author.email,
-        language=author.language,
+    mail_user(
+        author,
         subject=item.lifecycle.decision_subject(action),
         template="moderation/decision",
         author=author,
@@ -281,9 +280,8 @@ def edit_item(
     author = _author(item)
     if author is not None and author.is_active and author.id != actor.id:
         endpoint, link_values = item.moderation_link()
-        queue_email(
-            to=author.email,
-            language=author.language,
+        mail_user(
+            author,
             subject=_l("The city's development manager edited your text"),
             template="moderation/edited",
             author=author,
@@ -423,9 +421,8 @@ def _close_open_reports(
     for reporter in reporters:
         if not reporter.is_active:
             continue
-        queue_email(
-            to=reporter.email,
-            language=reporter.language,
+        mail_user(
+            reporter,
             subject=_l("Your report has been checked"),
             template="moderation/report_outcome",
             user=reporter,

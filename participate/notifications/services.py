@@ -18,7 +18,7 @@ from participate.accounts.models import User
 from participate.db import utcnow
 from participate.extensions import db
 from participate.i18n.locale import LANGS
-from participate.mail.services import queue_email
+from participate.mail.services import mail_user
 from participate.notifications.kinds import ALL_KINDS, EVENT_KINDS
 from participate.notifications.models import Frequency, NotificationSetting, PendingNotification
 from participate.notifications.tokens import Unsubscribe, make_token
@@ -123,9 +123,8 @@ def deliver(
         return frequency
     with force_locale(user.language):
         line = str(EVENT_KINDS[kind][1] % {"title": title})
-    queue_email(
-        to=user.email,
-        language=user.language,
+    mail_user(
+        user,
         subject=subject,
         template=template,
         unsubscribe_url=unsubscribe_url(user, kind),
@@ -185,9 +184,8 @@ def send_digests(frequency: Frequency, *, now: datetime | None = None) -> int:
                     if event.kind in EVENT_KINDS
                 ]
             if lines:
-                queue_email(
-                    to=user.email,
-                    language=user.language,
+                mail_user(
+                    user,
                     subject=DIGEST_SUBJECTS[frequency],
                     template="notifications/digest",
                     unsubscribe_url=unsubscribe_url(user, ALL_KINDS),
