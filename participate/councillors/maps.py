@@ -219,6 +219,30 @@ class _InitialView(MacroElement):
         self.bounds = bounds
 
 
+class _Label(MacroElement):
+    """A district's name on the map: a marker made with its DivIcon at once. (folium.Marker
+    makes it with Leaflet's default icon and then swaps the icon, which fetches the three
+    default marker images for nothing.) `html` is markup built with map_text()."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.marker({{ this.location|tojson }}, {
+            icon: L.divIcon({html: {{ this.html|tojson }}, className: "district-label"}),
+            keyboard: false,
+            interactive: false
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, location: list[float], html: str) -> None:
+        super().__init__()
+        self._name = "ParticipateLabel"
+        self.location = location
+        self.html = html
+
+
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
     return {
         "color": BORDER_COLOUR,
@@ -292,16 +316,9 @@ def build_map(lang: str) -> MapParts:
         layer.add_to(fmap)
         for entry in entries:
             d = entry.district
-            folium.Marker(
+            _Label(
                 [d.label_lat, d.label_lon],
-                icon=folium.DivIcon(
-                    html=_html(
-                        '<span class="district-label-text">{name}</span>', name=d.name(lang)
-                    ),
-                    class_name="district-label",
-                ),
-                keyboard=False,
-                interactive=False,
+                _html('<span class="district-label-text">{name}</span>', name=d.name(lang)),
             ).add_to(fmap)
         # static/js/councillors.js fits these bounds above the attribution, at once and on
         # every resize; a Folium fit_bounds here would animate and make Leaflet ignore it.
