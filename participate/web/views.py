@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -51,12 +64,48 @@ def favicon() -> Response:
     return redirect(url_for("static", filename="img/favicon.svg"), code=301)
 
 
+def _theme_version(endpoint: str, values: dict[str, Any]) -> str | None:
+    """A digest of what a theme URL serves: pages link `/theme.css?v=<digest>`, and a
+    request that names the current digest may be cached for good (the theme is read at
+    start-up, so a new theme means new URLs). None for a file the theme does not name."""
+    theme = current_theme()
+    if endpoint == "root.theme_css":
+        content = theme.css().encode()
+    else:
+        path = theme.file_path(str(values.get("name", "")))
+        if path is None:
+            return None
+        return _file_digest(path)
+    return hashlib.sha256(content).hexdigest()[:12]
+
+
+@lru_cache(maxsize=32)
+def _file_digest(path: Path) -> str:
+    # Read once per process: pages link the logo and the favicon on every request.
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+@root_bp.app_url_defaults
+def _versioned_theme_urls(endpoint: str, values: dict[str, Any]) -> None:
+    if endpoint in ("root.theme_css", "root.theme_file") and "v" not in values:
+        version = _theme_version(endpoint, values)
+        if version:
+            values["v"] = version
+
+
+def _theme_caching(response: Response, endpoint: str, values: dict[str, Any]) -> Response:
+    current = request.args.get("v") == _theme_version(endpoint, values)
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if current else "public, max-age=3600"
+    )
+    return response
+
+
 @root_bp.route("/theme.css")
 def theme_css() -> Response:
     """The theme's colours as CSS custom properties, loaded after static/css/site.css."""
     response = Response(current_theme().css(), mimetype="text/css")
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _theme_caching(response, "root.theme_css", {})
 
 
 @root_bp.route("/theme/<name>")
@@ -65,8 +114,8 @@ def theme_file(name: str) -> Response:
     path = current_theme().file_path(name)
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=ALLOWED_SUFFIXES[path.suffix], max_age=3600)
-    return response
+    response = send_file(path, mimetype=ALLOWED_SUFFIXES[path.suffix])
+    return _theme_caching(response, "root.theme_file", {"name": name})
 
 
 @bp.route("/manifest.webmanifest")

@@ -241,3 +241,19 @@ def test_every_script_is_deferred(app, client):
             order = [tag.get("src") or tag.get("type") for tag in scripts]
             leaflet = next(i for i, s in enumerate(order) if "leaflet" in (s or ""))
             assert leaflet < order.index("module"), order
+
+
+def test_theme_urls_are_versioned_and_cached_for_good(client):
+    page = client.get("/fi/").get_data(as_text=True)
+    css = re.search(r'href="(/theme\.css\?v=[0-9a-f]{12})"', page)
+    assert css, "pages link the versioned theme stylesheet"
+    current = client.get(css.group(1))
+    assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert current.mimetype == "text/css"
+    stale = client.get("/theme.css?v=000000000000")
+    assert stale.headers["Cache-Control"] == "public, max-age=3600"
+    for href in re.findall(r'href="(/theme/[^"?]+\?v=[0-9a-f]{12})"', page):
+        response = client.get(href)
+        assert response.status_code == 200
+        assert "immutable" in response.headers["Cache-Control"], href
+        response.close()

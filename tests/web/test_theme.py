@@ -4,6 +4,7 @@ whose colours keep WCAG 2.2 AA contrast."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -94,15 +95,17 @@ def test_example_theme_changes_name_logo_colours_and_manifest(example_client, la
     assert "Espoon kaupunki" not in page
     assert "Esbo stad" not in page
     assert "City of Espoo" not in page
-    assert '<img class="brand-logo" src="/theme/logo.svg" alt=""' in page
-    assert 'rel="icon" href="/theme/favicon.svg"' in page
+    assert re.search(r'<img class="brand-logo" src="/theme/logo.svg\?v=[0-9a-f]{12}" alt=""', page)
+    assert 'rel="icon" href="/theme/favicon.svg?v=' in page
 
     assert "--brand: #00615c;" in example_client.get("/theme.css").get_data(as_text=True)
     with example_client.get("/theme/logo.svg") as logo:
         assert (logo.status_code, logo.mimetype) == (200, "image/svg+xml")
         assert logo.get_data().startswith(b"<svg")
     assert example_client.get("/theme/theme.toml").status_code == 404
-    assert example_client.get("/favicon.ico").headers["Location"].endswith("/theme/favicon.svg")
+    assert (
+        example_client.get("/favicon.ico").headers["Location"].startswith("/theme/favicon.svg?v=")
+    )
 
     response = example_client.get(f"/{lang}/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
@@ -111,7 +114,7 @@ def test_example_theme_changes_name_logo_colours_and_manifest(example_client, la
     assert manifest["name"].endswith(organisation)
     assert manifest["start_url"] == f"/{lang}/"
     assert manifest["theme_color"] == "#00615c"
-    assert manifest["icons"][0]["src"] == "/theme/favicon.svg"
+    assert manifest["icons"][0]["src"].startswith("/theme/favicon.svg?v=")
 
 
 # The city's name in interface sentences comes from the theme, inflected by the theme ----------
