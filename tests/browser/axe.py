@@ -58,6 +58,9 @@ def axe_violations(
     }
     # Axe.run() formats `context` with Python's repr(), which is not JavaScript for lists and
     # dicts: inject its bundled axe-core, then pass the arguments through Playwright instead.
+    # A page checked before its stylesheets arrived (right after a form post) has unstyled,
+    # 17 px links and fails target-size at random: wait for the load event first.
+    page.wait_for_load_state("load")
     # A colour half-way through a fade (a map popup opening) fails the contrast rule at random.
     page.evaluate(SETTLE_ANIMATIONS)
     if not page.evaluate("() => typeof window.axe === 'object'"):
