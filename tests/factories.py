@@ -326,7 +326,7 @@ def create_initiative(
 
 def create_support(initiative: Any, user: User | None = None, *, resident: bool = False) -> Any:
     """A support row, the matching counts and the supporter's follow, as
-    services.add_support leaves them.
+    supports.add_support leaves them.
 
     `resident`: by an identified resident of voting age (its own new person hash).
     """

@@ -164,7 +164,7 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
     author_display: Mapped[AuthorDisplay] = mapped_column(
         enum_column(AuthorDisplay, 20), default=AuthorDisplay.NAME
     )
-    # Kept by one atomic UPDATE per support (services.add_support), never read-modify-write.
+    # Kept by one atomic UPDATE per support (supports.add_support), never read-modify-write.
     # All supports; `resident_support_count` of them are by identified residents of the
     # municipality of voting age, the ones that count toward the legal threshold.
     support_count: Mapped[int] = mapped_column(default=0, index=True)

@@ -36,7 +36,7 @@ from participate.forms import Done, handle_form
 from participate.gone import GoneTexts, abort_gone
 from participate.i18n.content import current_lang
 from participate.i18n.urls import LANG_PREFIX
-from participate.initiatives import clock, follows, opendata, queries, services
+from participate.initiatives import clock, follows, opendata, queries, services, supports
 from participate.initiatives.forms import (
     FilterForm,
     InitiativeForm,
@@ -121,7 +121,7 @@ def index() -> str:
         follow_targets=_follow_targets(filters),
         follow_form=SupportForm(),
         form=_filter_form(filters),
-        threshold=services.support_threshold(),
+        threshold=supports.support_threshold(),
     )
 
 
@@ -217,7 +217,7 @@ def detail(initiative_id: int) -> str:
         support_form=SupportForm(),
         following=current_user.is_authenticated
         and follows.is_following(current_user.id, "initiative", initiative.id),
-        threshold=services.support_threshold(),
+        threshold=supports.support_threshold(),
         identification_enabled=current_app.config["SETTINGS"].is_identification_enabled,
         clock_state=clock.clock_state(initiative),
         can_file=clock.can_file(initiative, current_user),
@@ -472,13 +472,13 @@ def support(initiative_id: int) -> ResponseReturnValue:
     if request.form.get("intent") == "withdraw":
         return handle_form(
             SupportForm(),
-            lambda: services.withdraw_support(initiative, user=current_user),
+            lambda: supports.withdraw_support(initiative, user=current_user),
             done=lambda _result: Done(back, _("Your support is withdrawn.")),
             back=back,
         )
     return handle_form(
         SupportForm(),
-        lambda: services.add_support(initiative, user=current_user),
+        lambda: supports.add_support(initiative, user=current_user),
         done=lambda _result: Done(back, _("Thank you for your support!")),
         back=back,
     )

@@ -8,7 +8,7 @@ author and every supporter are e-mailed in their own language.
 from __future__ import annotations
 
 from participate.accounts.models import User
-from participate.initiatives import services as initiatives
+from participate.initiatives import answers as initiatives
 from participate.initiatives.models import Initiative, InitiativeAnswer
 from participate.moderation.services import decide
 from participate.workflow.states import Action

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from participate.extensions import limiter
 from participate.forms import Done, handle_form
 from participate.i18n.urls import LANG_PREFIX
-from participate.moderation import queries, services
+from participate.moderation import queries, reports
 from participate.moderation.forms import ReportForm
 from participate.moderation.models import ReportReason
 from participate.workflow.models import ModeratedMixin
@@ -58,7 +58,7 @@ def new(kind: str, item_id: int) -> Any:
         abort(404)
     form = ReportForm()
 
-    def reported(result: services.ReportResult) -> Done:
+    def reported(result: reports.ReportResult) -> Done:
         if result.hidden:
             message = _(
                 "Thank you for your report. The content is hidden until the city's "
@@ -70,7 +70,7 @@ def new(kind: str, item_id: int) -> Any:
 
     return handle_form(
         form,
-        lambda: services.report_item(
+        lambda: reports.report_item(
             item,
             reporter=current_user,
             reason=ReportReason(form.reason.data),

@@ -1,12 +1,10 @@
-"""Moderator decisions, bulk decisions, corrections, residents' reports and standard reasons.
+"""Moderator decisions, bulk decisions and corrections by the development manager.
 
 One mechanism for initiatives, activity proposals and anything else that mixes in
 `ModeratedMixin`. Each operation changes what it changes, writes its audit entry and queues
 the author's e-mail, all in the caller's transaction (services flush, never commit).
-
-Size: over 400 lines because every desk operation (decisions, corrections, residents' reports,
-standard reasons) writes its audit entry and queues the author's e-mail through the same
-helpers here.
+Residents' reports are in `reports.py` (a decision to hide or restore closes them here,
+`close_open_reports`), standard reasons in `reasons.py`.
 """
 
 from __future__ import annotations
@@ -16,27 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from participate.accounts.models import User
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.locking import lock_row
 from participate.mail.services import mail_user
 from participate.moderation import audit
 from participate.moderation.editing import EDITORS
 from participate.moderation.models import (
-    REASON_TEXT_MAX,
-    REPORT_DETAILS_MAX,
     Report,
     ReportOutcome,
-    ReportReason,
     StandardReason,
 )
-from participate.moderation.queries import QUEUE_KINDS, count_open_reports
+from participate.moderation.queries import QUEUE_KINDS
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin, Transition
 from participate.workflow.services import apply_action
@@ -45,7 +37,6 @@ from participate.workflow.states import (
     NotAllowed,
     ReasonRequired,
     Status,
-    check_can_contribute,
 )
 
 # Every kind's e-mail subjects, as each kind declares them in its lifecycle.py (an overview
@@ -68,16 +59,16 @@ def _author(item: ModeratedMixin) -> User | None:
     return db.session.get(User, item.author_id) if item.author_id else None
 
 
-def _author_language(item: ModeratedMixin) -> str:
+def author_language(item: ModeratedMixin) -> str:
     author = _author(item)
     return author.language if author is not None else "fi"
 
 
-def _title(item: ModeratedMixin) -> str:
+def item_title(item: ModeratedMixin) -> str:
     return item.moderation_title()
 
 
-def _id(item: Any) -> int:
+def item_id(item: Any) -> int:
     return int(item.id)
 
 
@@ -103,7 +94,7 @@ def decide(
     """
     if actor is not None and not actor.is_moderator:
         raise NotAllowed()
-    lang = _author_language(item) if reasons else "fi"
+    lang = author_language(item) if reasons else "fi"
     standard_texts = [standard.text(lang).text for standard in reasons]
     note = reason.strip()
     full_reason = "\n".join([*standard_texts, note] if note else standard_texts)
@@ -116,14 +107,14 @@ def decide(
         actor=actor,
         action=f"{item.moderation_kind}.{action.value}",
         object_kind=item.moderation_kind,
-        object_id=_id(item),
-        object_title=_title(item),
+        object_id=item_id(item),
+        object_title=item_title(item),
         reason=transition.reason,
         before={"status": before.value},
         after=after,
     )
     if actor is not None and action in REPORT_OUTCOMES:
-        _close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action], reasons=reasons)
+        close_open_reports(item, actor=actor, outcome=REPORT_OUTCOMES[action], reasons=reasons)
     if notify_author and item.lifecycle.decision_subject(action) is not None:
         notify(item, action, note, standard_reasons=standard_texts)
     # What else the decision sets off for this kind (an initiative's followers hear of it).
@@ -151,7 +142,7 @@ def notify(
         author=author,
         action=action.value,
         kind=item.moderation_kind,
-        title=_title(item),
+        title=item_title(item),
         reason=reason,
         standard_reasons=list(standard_reasons),
         automatic=automatic,
@@ -211,11 +202,13 @@ def decide_many(
             action=f"bulk.{action.value}",
             object_kind="bulk",
             object_id=None,
-            object_title=", ".join(_title(item) for _kind, item in result.done),
+            object_title=", ".join(item_title(item) for _kind, item in result.done),
             reason=reason.strip(),
             after={
-                "items": [{"kind": kind, "id": _id(item)} for kind, item in result.done],
-                "skipped": [{"kind": kind, "id": _id(item)} for kind, item, _ in result.skipped],
+                "items": [{"kind": kind, "id": item_id(item)} for kind, item in result.done],
+                "skipped": [
+                    {"kind": kind, "id": item_id(item)} for kind, item, _ in result.skipped
+                ],
                 "standard_reasons": [standard.id for standard in reasons],
             },
         )
@@ -271,8 +264,8 @@ def edit_item(
         actor=actor,
         action=f"{kind}.edit",
         object_kind=kind,
-        object_id=_id(item),
-        object_title=_title(item),
+        object_id=item_id(item),
+        object_title=item_title(item),
         reason=note,
         before={name: old for name, (old, _new) in changes.items()},
         after={name: new for name, (_old, new) in changes.items()},
@@ -285,7 +278,7 @@ def edit_item(
             subject=_l("The city's development manager edited your text"),
             template="moderation/edited",
             author=author,
-            title=_title(item),
+            title=item_title(item),
             reason=note,
             # (label, text now) per corrected field: the author sees exactly what changed.
             changes=[(FIELD_LABELS.get(name, name), new) for name, (_old, new) in changes.items()],
@@ -294,102 +287,10 @@ def edit_item(
     return changes
 
 
-# Residents' reports --------------------------------------------------------------------
+# Closing residents' reports (a decision closes them; so does the desk without one) -------
 
 
-class InvalidReport(DomainError):
-    pass
-
-
-class AlreadyReported(DomainError):
-    def __init__(self) -> None:
-        super().__init__(_l("You have already reported this. Thank you!"))
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    report: Report
-    hidden: bool  # this report hid the item pending review
-
-
-def report_item(
-    item: ModeratedMixin, *, reporter: User, reason: ReportReason | None, details: str = ""
-) -> ReportResult:
-    """A resident reports published content: once per person per item (also when two
-    requests race: the unique constraint decides). Enough open reports
-    (`Settings.reports_to_hide`) hide the item until the development manager has checked it.
-    """
-    check_can_contribute(reporter)
-    if not reporter.is_verified:
-        raise InvalidReport(
-            _l("Verify your e-mail address first: open the link we sent you. Then you can report.")
-        )
-    if not item.is_public:
-        raise NotAllowed()
-    if item.author_id == reporter.id:
-        raise InvalidReport(_l("You cannot report your own text."))
-    if reason is None:
-        raise InvalidReport(_l("Choose what is wrong."), field="reason")
-    details = details.strip()
-    if reason == ReportReason.OTHER and not details:
-        raise InvalidReport(_l("Tell us what is wrong."), field="details")
-    if len(details) > REPORT_DETAILS_MAX:
-        raise InvalidReport(
-            _l("Use at most %(count)s characters.", count=REPORT_DETAILS_MAX), field="details"
-        )
-    kind = item.moderation_kind
-    report = Report(
-        item_kind=kind, item_id=_id(item), reporter_id=reporter.id, reason=reason, details=details
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-    except sa.exc.IntegrityError as exc:
-        raise AlreadyReported() from exc
-    audit.record(
-        actor=reporter,
-        action=f"{kind}.report",
-        object_kind=kind,
-        object_id=_id(item),
-        object_title=_title(item),
-        reason=details,
-        after={"report_reason": reason.value},
-    )
-    return ReportResult(report, _hide_if_reported_enough(item))
-
-
-def _hide_if_reported_enough(item: ModeratedMixin) -> bool:
-    limit = int(current_app.config["SETTINGS"].reports_to_hide)
-    if limit < 1:  # 0 switches automatic hiding off
-        return False
-    # Two reports at the same moment: the second sees the first one's hiding.
-    lock_row(item)
-    if not item.workflow.can(item.status, Action.HIDE):
-        return False
-    count = count_open_reports(item.moderation_kind, _id(item))
-    if count < limit:
-        return False
-    with force_locale(_author_language(item)):
-        reason = ngettext(
-            "Hidden automatically after %(num)s report from residents, until the city's "
-            "development manager has checked it.",
-            "Hidden automatically after %(num)s reports from residents, until the city's "
-            "development manager has checked it.",
-            count,
-        )
-    decide(
-        item,
-        Action.HIDE,
-        actor=None,
-        reason=reason,
-        notify_author=False,
-        details={"reports": count},
-    )
-    notify(item, Action.HIDE, "", automatic=True)
-    return True
-
-
-def _close_open_reports(
+def close_open_reports(
     item: ModeratedMixin,
     *,
     actor: User,
@@ -400,7 +301,7 @@ def _close_open_reports(
     in their language, with the standard reasons of the decision (if any)."""
     open_reports = (
         Report.item_kind == item.moderation_kind,
-        Report.item_id == _id(item),
+        Report.item_id == item_id(item),
         Report.resolved_at.is_(None),
     )
     reporters = list(
@@ -427,116 +328,10 @@ def _close_open_reports(
             template="moderation/report_outcome",
             user=reporter,
             outcome=outcome.value,
-            title=_title(item),
+            title=item_title(item),
             standard_reasons=[standard.text(reporter.language).text for standard in reasons],
             link=external_url(endpoint, lang_code=reporter.language, **values)
             if item.is_public
             else None,
         )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-class NoOpenReports(DomainError):
-    def __init__(self) -> None:
-        super().__init__(_l("There are no open reports on this."))
-
-
-def close_reports(item: ModeratedMixin, *, actor: User, note: str = "") -> ReportOutcome:
-    """The reports are handled without changing the status: a published item stays public
-    (the reports were unfounded), a hidden one stays hidden."""
-    if not actor.is_moderator:
-        raise NotAllowed()
-    outcome = ReportOutcome.KEPT if item.is_public else ReportOutcome.HIDDEN
-    closed = _close_open_reports(item, actor=actor, outcome=outcome)
-    if not closed:
-        raise NoOpenReports()
-    audit.record(
-        actor=actor,
-        action=f"{item.moderation_kind}.reports_closed",
-        object_kind=item.moderation_kind,
-        object_id=_id(item),
-        object_title=_title(item),
-        reason=note.strip(),
-        after={"status": item.status.value, "outcome": outcome.value, "reports": closed},
-    )
-    return outcome
-
-
-# Standard reasons ---------------------------------------------------------------------
-
-
-class InvalidReason(DomainError):
-    pass
-
-
-@dataclass(frozen=True)
-class ReasonData:
-    text_fi: str
-    text_sv: str
-    text_en: str
-    position: int = 0
-    is_active: bool = True
-
-
-def _reason_values(reason: StandardReason) -> dict[str, Any]:
-    return {
-        "text_fi": reason.text_fi,
-        "text_sv": reason.text_sv,
-        "text_en": reason.text_en,
-        "position": reason.position,
-        "is_active": reason.is_active,
-    }
-
-
-def save_reason(
-    data: ReasonData, *, actor: User, reason: StandardReason | None = None
-) -> StandardReason:
-    """Add a standard reason (reason=None) or change one; every text is required, since the
-    author reads it in their own language."""
-    if not actor.is_moderator:
-        raise NotAllowed()
-    texts = {lang: getattr(data, f"text_{lang}").strip() for lang in ("fi", "sv", "en")}
-    for lang, text in texts.items():
-        if not text:
-            raise InvalidReason(_l("Fill in this field."), field=f"text_{lang}")
-        if len(text) > REASON_TEXT_MAX:
-            raise InvalidReason(
-                _l("Use at most %(count)s characters.", count=REASON_TEXT_MAX), field=f"text_{lang}"
-            )
-    if not 0 <= data.position <= 100_000:
-        raise InvalidReason(_l("Enter a number from 0 to 100000."), field="position")
-    before = _reason_values(reason) if reason is not None else None
-    if reason is None:
-        reason = StandardReason()
-        db.session.add(reason)
-    for lang, text in texts.items():
-        setattr(reason, f"text_{lang}", text)
-    reason.position = data.position
-    reason.is_active = data.is_active
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        action="reason.create" if before is None else "reason.update",
-        object_kind="reason",
-        object_id=reason.id,
-        object_title=reason.text(actor.language).text,
-        before=before,
-        after=_reason_values(reason),
-    )
-    return reason
-
-
-def delete_reason(reason: StandardReason, *, actor: User) -> None:
-    """Past decisions keep their text (it is in the transitions and the audit log)."""
-    if not actor.is_moderator:
-        raise NotAllowed()
-    audit.record(
-        actor=actor,
-        action="reason.delete",
-        object_kind="reason",
-        object_id=reason.id,
-        object_title=reason.text(actor.language).text,
-        before=_reason_values(reason),
-    )
-    db.session.delete(reason)
-    db.session.flush()

@@ -30,15 +30,17 @@ from participate.i18n.locale import LANGS
 from participate.i18n.urls import LANG_PREFIX
 from participate.initiatives import clock
 from participate.initiatives import queries as initiative_queries
+from participate.initiatives.answers import AnswerData
 from participate.initiatives.models import Initiative
-from participate.initiatives.services import AnswerData
 from participate.inputs import page_number
 from participate.moderation import (
     answers,
     charts,
     council_report,
     queries,
+    reports,
     services,
+    standard_reasons,
     statistics,
 )
 from participate.moderation.editing import EDITORS
@@ -234,7 +236,7 @@ def close_reports(kind: str, item_id: int) -> ResponseReturnValue:
     form = CloseReportsForm()
     return handle_form(
         form,
-        lambda: services.close_reports(found, actor=current_user, note=form.close_note.data or ""),
+        lambda: reports.close_reports(found, actor=current_user, note=form.close_note.data or ""),
         done=lambda _result: Done(
             url_for(".index"),
             _("The reports are closed: “%(title)s”.", title=found.moderation_title()),
@@ -377,8 +379,8 @@ def _reason_or_404(reason_id: int) -> StandardReason:
     return reason
 
 
-def _reason_data(form: ReasonForm) -> services.ReasonData:
-    return services.ReasonData(
+def _reason_data(form: ReasonForm) -> standard_reasons.ReasonData:
+    return standard_reasons.ReasonData(
         text_fi=form.text_fi.data or "",
         text_sv=form.text_sv.data or "",
         text_en=form.text_en.data or "",
@@ -399,7 +401,7 @@ def reason_new() -> ResponseReturnValue:
     form = ReasonForm()
     return handle_form(
         form,
-        lambda: services.save_reason(_reason_data(form), actor=current_user),
+        lambda: standard_reasons.save_reason(_reason_data(form), actor=current_user),
         done=lambda _result: Done(url_for(".reasons"), _("The standard reason is added.")),
         template="moderation/reason_form.html",
         reason=None,
@@ -413,7 +415,7 @@ def reason_edit(reason_id: int) -> ResponseReturnValue:
     form = ReasonForm(obj=reason)
     return handle_form(
         form,
-        lambda: services.save_reason(_reason_data(form), actor=current_user, reason=reason),
+        lambda: standard_reasons.save_reason(_reason_data(form), actor=current_user, reason=reason),
         done=lambda _result: Done(url_for(".reasons"), _("The standard reason is saved.")),
         template="moderation/reason_form.html",
         reason=reason,
@@ -428,7 +430,7 @@ def reason_delete(reason_id: int) -> ResponseReturnValue:
     # Only the CSRF token matters here: a FlaskForm without fields checks it.
     return handle_form(
         FlaskForm(),
-        lambda: services.delete_reason(reason, actor=current_user),
+        lambda: standard_reasons.delete_reason(reason, actor=current_user),
         done=lambda _result: Done(
             back, _("The standard reason is removed. Past decisions keep their text.")
         ),

@@ -24,7 +24,7 @@ from participate.districts.models import District
 from participate.districts.queries import district_at
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.initiatives import queries, services
+from participate.initiatives import answers, queries, services, supports
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import (
     AuthorDisplay,
@@ -354,12 +354,12 @@ def load(ctx: DemoContext) -> None:
             if action == Action.ANSWER:
                 _support(ctx, initiative, residents, author)
                 supported = True
-                answer = services.AnswerData(
+                answer = answers.AnswerData(
                     decision_maker="Kaupunkiympäristölautakunta",
                     decided_on=date.today() - timedelta(days=3),  # noqa: DTZ011 (a demo date)
                     bodies=ANSWERS if number % 2 else {"fi": ANSWERS["fi"]},
                 )
-                services.record_answer(initiative, answer, actor=ctx.moderator)
+                answers.record_answer(initiative, answer, actor=ctx.moderator)
             apply_action(initiative, action, actor=ctx.moderator, reason=reason)
         if final == Status.PUBLISHED and not supported:
             _support(ctx, initiative, residents, author)
@@ -372,7 +372,7 @@ def _support(ctx: DemoContext, initiative: Initiative, residents: list[Any], aut
     others = [r for r in residents if r.id != author.id]
     for user in ctx.rng.sample(others, min(len(others), ctx.rng.randint(2, 12))):
         try:
-            services.add_support(initiative, user=user)
+            supports.add_support(initiative, user=user)
         except DomainError:
             continue
 
@@ -405,7 +405,7 @@ def _legal_weight(ctx: DemoContext) -> None:
     The threshold is 2 % of ELIGIBLE_RESIDENTS (4 900 by default), so these supporters are
     inserted in bulk: accounts that cannot sign in (no password), each with an identity.
     """
-    threshold = services.support_threshold()
+    threshold = supports.support_threshold()
     public = list(
         db.session.scalars(
             sa.select(Initiative)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.initiatives.models import Initiative
-from participate.moderation import services
+from participate.moderation import reports
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import ReportReason
 from participate.moderation.queries import QUEUE_KINDS, QUEUE_PER_PAGE, count_waiting_by_kind
@@ -126,7 +126,7 @@ def _report_one(ctx: DemoContext) -> None:
     if reporter is None:
         return
     try:
-        services.report_item(
+        reports.report_item(
             initiative,
             reporter=reporter,
             reason=ReportReason.PERSONAL_DATA,

@@ -91,10 +91,10 @@ def test_no_national_identification_number_anywhere_in_the_database(app):
         user = factories.create_user()
         factories.create_identity(user, national_id=number)
         initiative = factories.create_initiative()
-        from participate.initiatives import services as initiative_services
+        from participate.initiatives import supports as initiative_supports
         from participate.initiatives.models import Initiative
 
-        initiative_services.add_support(
+        initiative_supports.add_support(
             db.session.get(Initiative, initiative.id), user=db.session.get(User, user.id)
         )
         db.session.commit()

@@ -13,7 +13,7 @@ import pytest
 
 from participate.accounts.models import User
 from participate.extensions import db
-from participate.initiatives import queries, services
+from participate.initiatives import queries, services, supports
 from participate.initiatives.models import Initiative
 from tests import factories
 
@@ -65,7 +65,7 @@ def test_concurrent_supports_and_double_clicks_count_exactly(app):
     with app.app_context():
         initiative = factories.create_initiative()
         users = [factories.create_user().id for _ in range(USERS)]
-    outcomes = _race(app, initiative.id, users * CLICKS_EACH, services.add_support)
+    outcomes = _race(app, initiative.id, users * CLICKS_EACH, supports.add_support)
     assert outcomes.count("ok") == USERS
     assert outcomes.count("AlreadySupported") == USERS * (CLICKS_EACH - 1)
     assert _counts(app, initiative.id) == (USERS, USERS)
@@ -80,7 +80,7 @@ def test_concurrent_withdrawals_count_exactly(app):
         ids = [user.id for user in users]
     # Half withdraw (each twice at once), the others stay.
     leaving = ids[: USERS // 2]
-    outcomes = _race(app, initiative.id, leaving * 2, services.withdraw_support)
+    outcomes = _race(app, initiative.id, leaving * 2, supports.withdraw_support)
     assert outcomes.count("ok") == len(leaving)
     assert outcomes.count("NotSupported") == len(leaving)
     assert _counts(app, initiative.id) == (USERS - len(leaving), USERS - len(leaving))
@@ -99,7 +99,7 @@ def test_identified_supports_race_one_per_person_across_accounts(app):
                 accounts.append(user.id)
         others = [factories.create_user().id for _ in range(2)]
     clicks = accounts * CLICKS_EACH + others
-    outcomes = _race(app, initiative.id, clicks, services.add_support)
+    outcomes = _race(app, initiative.id, clicks, supports.add_support)
     persons = USERS // 2
     assert outcomes.count("ok") == persons + len(others)
     refused = outcomes.count("AlreadySupported") + outcomes.count("AlreadySupportedByPerson")

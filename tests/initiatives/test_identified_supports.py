@@ -11,7 +11,7 @@ import pytest
 
 from participate.accounts.models import User
 from participate.extensions import db
-from participate.initiatives import queries, services
+from participate.initiatives import queries, supports
 from participate.initiatives.models import Initiative
 from tests import factories, pages
 
@@ -38,7 +38,7 @@ def _identified(**identity):
 def test_who_counts_toward_the_threshold(app, identity, counts):
     with app.app_context():
         initiative = _get(Initiative, factories.create_initiative().id)
-        services.add_support(initiative, user=_identified(**identity))
+        supports.add_support(initiative, user=_identified(**identity))
         db.session.commit()
         assert (initiative.resident_support_count, initiative.other_support_count) == (
             (1, 0) if counts else (0, 1)
@@ -48,7 +48,7 @@ def test_who_counts_toward_the_threshold(app, identity, counts):
 def test_e_mail_verified_account_is_an_other_support(app):
     with app.app_context():
         initiative = _get(Initiative, factories.create_initiative().id)
-        services.add_support(initiative, user=_get(User, factories.create_user().id))
+        supports.add_support(initiative, user=_get(User, factories.create_user().id))
         db.session.commit()
         assert (initiative.resident_support_count, initiative.other_support_count) == (0, 1)
 
@@ -59,18 +59,18 @@ def test_same_person_through_two_accounts_is_counted_once(app):
         initiative = _get(Initiative, factories.create_initiative().id)
         first = _identified(national_id=number)
         second = _identified(national_id=number)
-        services.add_support(initiative, user=first)
+        supports.add_support(initiative, user=first)
         db.session.commit()
-        with pytest.raises(services.AlreadySupportedByPerson):
-            services.add_support(initiative, user=second)
+        with pytest.raises(supports.AlreadySupportedByPerson):
+            supports.add_support(initiative, user=second)
         db.session.rollback()
         db.session.expire_all()
         initiative = _get(Initiative, initiative.id)
         assert initiative.support_count == 1 == queries.count_supports(initiative.id)
         assert initiative.resident_support_count == 1
         # Withdrawing through the first account frees the person to support again.
-        services.withdraw_support(initiative, user=_get(User, first.id))
-        services.add_support(initiative, user=_get(User, second.id))
+        supports.withdraw_support(initiative, user=_get(User, first.id))
+        supports.add_support(initiative, user=_get(User, second.id))
         db.session.commit()
         assert (initiative.support_count, initiative.resident_support_count) == (1, 1)
 
@@ -80,9 +80,9 @@ def test_withdrawing_a_resident_support_lowers_both_counts(app):
         initiative = _get(Initiative, factories.create_initiative().id)
         resident = _identified()
         other = _get(User, factories.create_user().id)
-        services.add_support(initiative, user=resident)
-        services.add_support(initiative, user=other)
-        services.withdraw_support(initiative, user=resident)
+        supports.add_support(initiative, user=resident)
+        supports.add_support(initiative, user=other)
+        supports.withdraw_support(initiative, user=resident)
         db.session.commit()
         db.session.expire_all()
         initiative = _get(Initiative, initiative.id)
@@ -95,10 +95,10 @@ def test_identified_only_refuses_other_accounts(app, settings, monkeypatch):
     )
     with app.app_context():
         initiative = _get(Initiative, factories.create_initiative().id)
-        with pytest.raises(services.IdentificationRequired):
-            services.add_support(initiative, user=_get(User, factories.create_user().id))
+        with pytest.raises(supports.IdentificationRequired):
+            supports.add_support(initiative, user=_get(User, factories.create_user().id))
         # An identified person from elsewhere may still support, as an other support.
-        services.add_support(initiative, user=_identified(municipality_code="091"))
+        supports.add_support(initiative, user=_identified(municipality_code="091"))
         db.session.commit()
         assert (initiative.resident_support_count, initiative.other_support_count) == (0, 1)
 
@@ -108,7 +108,7 @@ def test_identified_person_needs_no_verified_e_mail(app):
         user = factories.create_user(verified=False)
         factories.create_identity(user)
         initiative = _get(Initiative, factories.create_initiative().id)
-        services.add_support(initiative, user=_get(User, user.id))
+        supports.add_support(initiative, user=_get(User, user.id))
         db.session.commit()
         assert initiative.resident_support_count == 1
 

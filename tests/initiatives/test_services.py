@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from participate.accounts.models import Role, User
 from participate.extensions import db
-from participate.initiatives import queries, services
+from participate.initiatives import answers as initiative_answers
+from participate.initiatives import queries, services, supports
 from participate.initiatives.models import Initiative
 from participate.moderation import answers
 from participate.moderation.audit import AuditEntry
@@ -163,10 +164,10 @@ def test_support_counts_and_withdraws(app):
         supporters = [factories.create_user() for _ in range(3)]
         item = _get(Initiative, initiative.id)
         for user in supporters:
-            services.add_support(item, user=_get(User, user.id))
+            supports.add_support(item, user=_get(User, user.id))
         db.session.commit()
         assert item.support_count == 3 == queries.count_supports(item.id)
-        services.withdraw_support(item, user=_get(User, supporters[0].id))
+        supports.withdraw_support(item, user=_get(User, supporters[0].id))
         db.session.commit()
         db.session.expire_all()
         assert _get(Initiative, initiative.id).support_count == 2 == queries.count_supports(item.id)
@@ -177,9 +178,9 @@ def test_support_twice_is_refused(app):
         initiative = factories.create_initiative()
         user = factories.create_user()
         item = _get(Initiative, initiative.id)
-        services.add_support(item, user=_get(User, user.id))
-        with pytest.raises(services.AlreadySupported):
-            services.add_support(item, user=_get(User, user.id))
+        supports.add_support(item, user=_get(User, user.id))
+        with pytest.raises(supports.AlreadySupported):
+            supports.add_support(item, user=_get(User, user.id))
         db.session.commit()
         assert queries.count_supports(item.id) == 1 == item.support_count
 
@@ -189,7 +190,7 @@ def test_unverified_cannot_support(app):
         initiative = factories.create_initiative()
         user = factories.create_user(verified=False)
         with pytest.raises(services.NotVerified):
-            services.add_support(_get(Initiative, initiative.id), user=_get(User, user.id))
+            supports.add_support(_get(Initiative, initiative.id), user=_get(User, user.id))
 
 
 @pytest.mark.parametrize(
@@ -199,18 +200,18 @@ def test_support_only_while_published(app, status):
     with app.app_context():
         initiative = factories.create_initiative(status=status)
         user = _get(User, factories.create_user().id)
-        with pytest.raises(services.SupportClosed):
-            services.add_support(_get(Initiative, initiative.id), user=user)
-        with pytest.raises(services.SupportClosed):
-            services.withdraw_support(_get(Initiative, initiative.id), user=user)
+        with pytest.raises(supports.SupportClosed):
+            supports.add_support(_get(Initiative, initiative.id), user=user)
+        with pytest.raises(supports.SupportClosed):
+            supports.withdraw_support(_get(Initiative, initiative.id), user=user)
 
 
 def test_withdraw_without_support(app):
     with app.app_context():
         initiative = factories.create_initiative()
         user = _get(User, factories.create_user().id)
-        with pytest.raises(services.NotSupported):
-            services.withdraw_support(_get(Initiative, initiative.id), user=user)
+        with pytest.raises(supports.NotSupported):
+            supports.withdraw_support(_get(Initiative, initiative.id), user=user)
 
 
 def _identified_user(**identity):
@@ -227,17 +228,17 @@ def test_threshold_is_marked_once_by_identified_residents_only(app, settings):
         )
         item = _get(Initiative, initiative.id)
         # Far more than the threshold in all, but other supports never reach it.
-        services.add_support(item, user=_get(User, factories.create_user().id))
-        services.add_support(item, user=_identified_user(municipality_code="091"))
-        services.add_support(item, user=_identified_user(voting_age=False))
+        supports.add_support(item, user=_get(User, factories.create_user().id))
+        supports.add_support(item, user=_identified_user(municipality_code="091"))
+        supports.add_support(item, user=_identified_user(voting_age=False))
         db.session.commit()
         assert item.threshold_reached_at is None
         assert item.resident_support_count == threshold - 1
-        services.add_support(item, user=_identified_user())
+        supports.add_support(item, user=_identified_user())
         db.session.commit()
         reached = item.threshold_reached_at
         assert reached is not None
-        services.add_support(item, user=_identified_user())
+        supports.add_support(item, user=_identified_user())
         db.session.commit()
         db.session.expire_all()
         assert _get(Initiative, initiative.id).threshold_reached_at == reached
@@ -255,7 +256,7 @@ def test_answer_moves_to_answered_audits_and_mails_author_and_supporters(app, ou
             factories.create_support(initiative, user)
         moderator = _get(User, factories.create_user(role=Role.MODERATOR).id)
         item = _get(Initiative, initiative.id)
-        data = services.AnswerData(
+        data = initiative_answers.AnswerData(
             decision_maker="Kaupunginhallitus",
             decided_on=date.today() - timedelta(days=1),  # noqa: DTZ011
             bodies={"fi": "Toteutetaan ensi vuonna.", "sv": "Genomförs nästa år."},
@@ -293,12 +294,12 @@ def test_bad_answers_are_refused(app, bodies, maker, decided, field):
     with app.app_context():
         initiative = factories.create_initiative()
         moderator = _get(User, factories.create_user(role=Role.MODERATOR).id)
-        data = services.AnswerData(
+        data = initiative_answers.AnswerData(
             decision_maker=maker,
             decided_on=None if decided is None else date.today() - timedelta(days=decided),  # noqa: DTZ011
             bodies=bodies,
         )
-        with pytest.raises(services.InvalidAnswer) as error:
+        with pytest.raises(initiative_answers.InvalidAnswer) as error:
             answers.answer_initiative(_get(Initiative, initiative.id), data, actor=moderator)
         assert error.value.field == field
 
@@ -307,7 +308,9 @@ def test_only_published_initiatives_are_answered(app):
     with app.app_context():
         initiative = factories.create_initiative(status="submitted")
         moderator = _get(User, factories.create_user(role=Role.MODERATOR).id)
-        data = services.AnswerData("Kaupunginhallitus", date(2026, 1, 1), {"fi": "Vastaus"})
+        data = initiative_answers.AnswerData(
+            "Kaupunginhallitus", date(2026, 1, 1), {"fi": "Vastaus"}
+        )
         with pytest.raises(InvalidTransition):
             answers.answer_initiative(_get(Initiative, initiative.id), data, actor=moderator)
 
@@ -319,7 +322,9 @@ def test_a_resident_cannot_decide_or_answer(app):
         with pytest.raises(NotAllowed):
             decide(_get(Initiative, initiative.id), Action.APPROVE, actor=resident)
         published = factories.create_initiative()
-        data = services.AnswerData("Kaupunginhallitus", date(2026, 1, 1), {"fi": "Vastaus"})
+        data = initiative_answers.AnswerData(
+            "Kaupunginhallitus", date(2026, 1, 1), {"fi": "Vastaus"}
+        )
         with pytest.raises(NotAllowed):
             answers.answer_initiative(_get(Initiative, published.id), data, actor=resident)
 

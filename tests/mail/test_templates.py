@@ -484,8 +484,8 @@ def test_html_part_is_accessible_and_self_contained(rendered, lang: str) -> None
 
 
 def test_answer_in_another_language_names_every_language_it_is_in(app, outbox) -> None:
+    from participate.initiatives.answers import notify_answer
     from participate.initiatives.models import InitiativeAnswer
-    from participate.initiatives.services import notify_answer
     from tests.factories import create_initiative, create_support, create_user
 
     with app.test_request_context("/fi/"):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from participate.activities.models import Activity
 from participate.extensions import db
 from participate.initiatives.models import Initiative
-from participate.moderation import services
+from participate.moderation import reports
 from participate.moderation.audit import AuditEntry
 from participate.moderation.models import Report, ReportOutcome, ReportReason
 from participate.workflow.models import Transition
@@ -110,9 +110,9 @@ def test_the_unique_constraint_holds_in_the_service(app):
         reporter = factories.create_user()
         item = db.session.get(Initiative, initiative.id)
         person = db.session.merge(reporter)
-        services.report_item(item, reporter=person, reason=ReportReason.SPAM)
-        with pytest.raises(services.AlreadyReported):
-            services.report_item(item, reporter=person, reason=ReportReason.OFFENSIVE)
+        reports.report_item(item, reporter=person, reason=ReportReason.SPAM)
+        with pytest.raises(reports.AlreadyReported):
+            reports.report_item(item, reporter=person, reason=ReportReason.OFFENSIVE)
         db.session.commit()
     assert len(_reports(app)) == 1
 

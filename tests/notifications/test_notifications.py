@@ -66,7 +66,7 @@ def test_following_needs_a_session_and_csrf(app, client, csrf_enabled):
 
 
 def test_supporting_and_writing_follow_automatically(app, client, login_as):
-    from participate.initiatives import services
+    from participate.initiatives import services, supports
 
     with app.test_request_context():
         author = factories.create_user()
@@ -81,7 +81,7 @@ def test_supporting_and_writing_follow_automatically(app, client, login_as):
         )
         initiative = services.save_initiative(data, actor=author)
         published = factories.create_initiative()
-        services.add_support(db.session.get(Initiative, published.id), user=supporter)
+        supports.add_support(db.session.get(Initiative, published.id), user=supporter)
         db.session.commit()
         initiative_id, published_id = initiative.id, published.id
     assert _follows(app, author.id) == [(initiative_id, None, None)]
