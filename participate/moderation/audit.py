@@ -7,8 +7,9 @@ has a trigger, see the migration), so the log can be trusted in a dispute.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship
@@ -17,6 +18,9 @@ from participate.accounts.models import User
 from participate.db import Base, utcnow
 from participate.extensions import db
 from participate.signals import content_changed
+
+if TYPE_CHECKING:
+    from participate.workflow.models import ModeratedMixin
 
 
 class AuditEntry(Base):
@@ -73,6 +77,46 @@ def _refuse_bulk_change(state: ORMExecuteState) -> None:
         raise AuditLogIsAppendOnly("audit entries are never changed or deleted")
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What an audit entry is about: a kind ("initiative", "activity", "user", "reason",
+    "bulk"), the record's id (None: several records) and its title at the time."""
+
+    kind: str
+    id: int | None
+    title: str = ""
+
+    @classmethod
+    def of(cls, item: ModeratedMixin) -> Subject:
+        """A moderated item (an initiative, an activity, …): its kind, id and title."""
+        item_id = int(item.id)  # type: ignore[attr-defined]
+        return cls(item.moderation_kind, item_id, item.moderation_title())
+
+
+def record_on(
+    subject: Subject,
+    verb: str,
+    *,
+    actor: User | None,
+    reason: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
+    """The entry for `verb` ("approve", "edit", "block", …) done to `subject`: its action is
+    "<kind>.<verb>". `before`/`after`: JSON-serialisable values of what changed, or None.
+    `actor` None: the system (e.g. hiding after residents' reports)."""
+    return record(
+        actor=actor,
+        action=f"{subject.kind}.{verb}",
+        object_kind=subject.kind,
+        object_id=subject.id,
+        object_title=subject.title,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
 def record(
     *,
     actor: User | None,
@@ -84,6 +128,8 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
+    """Insert one entry (the desk's services call `record_on`; features reach this through
+    `participate.signals.record_change`). The title is cut to 300 characters."""
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
         action=action,
@@ -101,14 +147,6 @@ def record(
 
 @content_changed.connect
 def _record_content_change(kind: str, **change: Any) -> None:
-    """The audit log's subscription to `participate.signals.content_changed`."""
-    record(
-        actor=change["actor"],
-        action=change["action"],
-        object_kind=kind,
-        object_id=change["object_id"],
-        object_title=change["object_title"],
-        reason=change.get("reason", ""),
-        before=change.get("before"),
-        after=change.get("after"),
-    )
+    """The audit log's subscription to `participate.signals.content_changed` (its keyword
+    arguments are `record`'s)."""
+    record(object_kind=kind, **change)

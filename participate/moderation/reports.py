@@ -26,7 +26,6 @@ from participate.moderation.services import (
     close_open_reports,
     decide,
     item_id,
-    item_title,
     notify,
 )
 from participate.workflow.models import ModeratedMixin
@@ -86,12 +85,10 @@ def report_item(
             db.session.add(report)
     except sa.exc.IntegrityError as exc:
         raise AlreadyReported() from exc
-    audit.record(
+    audit.record_on(
+        audit.Subject.of(item),
+        "report",
         actor=reporter,
-        action=f"{kind}.report",
-        object_kind=kind,
-        object_id=item_id(item),
-        object_title=item_title(item),
         reason=details,
         after={"report_reason": reason.value},
     )
@@ -143,12 +140,10 @@ def close_reports(item: ModeratedMixin, *, actor: User, note: str = "") -> Repor
     closed = close_open_reports(item, actor=actor, outcome=outcome)
     if not closed:
         raise NoOpenReports()
-    audit.record(
+    audit.record_on(
+        audit.Subject.of(item),
+        "reports_closed",
         actor=actor,
-        action=f"{item.moderation_kind}.reports_closed",
-        object_kind=item.moderation_kind,
-        object_id=item_id(item),
-        object_title=item_title(item),
         reason=note.strip(),
         after={"status": item.status.value, "outcome": outcome.value, "reports": closed},
     )

@@ -103,12 +103,10 @@ def decide(
     after: dict[str, Any] = {"status": transition.to_status.value, **(details or {})}
     if reasons:
         after["standard_reasons"] = [standard.id for standard in reasons]
-    audit.record(
+    audit.record_on(
+        audit.Subject.of(item),
+        action.value,
         actor=actor,
-        action=f"{item.moderation_kind}.{action.value}",
-        object_kind=item.moderation_kind,
-        object_id=item_id(item),
-        object_title=item_title(item),
         reason=transition.reason,
         before={"status": before.value},
         after=after,
@@ -197,12 +195,11 @@ def decide_many(
         else:
             result.done.append((kind, item))
     if result.done:
-        audit.record(
+        titles = ", ".join(item_title(item) for _kind, item in result.done)
+        audit.record_on(
+            audit.Subject("bulk", None, titles),
+            action.value,
             actor=actor,
-            action=f"bulk.{action.value}",
-            object_kind="bulk",
-            object_id=None,
-            object_title=", ".join(item_title(item) for _kind, item in result.done),
             reason=reason.strip(),
             after={
                 "items": [{"kind": kind, "id": item_id(item)} for kind, item in result.done],
@@ -260,12 +257,10 @@ def edit_item(
     changes = EDITORS[kind].apply(item, dict(values), actor)
     if not changes:
         raise NothingChanged()
-    audit.record(
+    audit.record_on(
+        audit.Subject.of(item),
+        "edit",
         actor=actor,
-        action=f"{kind}.edit",
-        object_kind=kind,
-        object_id=item_id(item),
-        object_title=item_title(item),
         reason=note,
         before={name: old for name, (old, _new) in changes.items()},
         after={name: new for name, (_old, new) in changes.items()},

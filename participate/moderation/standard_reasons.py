@@ -42,6 +42,11 @@ def _reason_values(reason: StandardReason) -> dict[str, Any]:
     }
 
 
+def _subject(reason: StandardReason, actor: User) -> audit.Subject:
+    """The reason as the audit log names it: its text in the moderator's language."""
+    return audit.Subject("reason", reason.id, reason.text(actor.language).text)
+
+
 def save_reason(
     data: ReasonData, *, actor: User, reason: StandardReason | None = None
 ) -> StandardReason:
@@ -68,12 +73,10 @@ def save_reason(
     reason.position = data.position
     reason.is_active = data.is_active
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        _subject(reason, actor),
+        "create" if before is None else "update",
         actor=actor,
-        action="reason.create" if before is None else "reason.update",
-        object_kind="reason",
-        object_id=reason.id,
-        object_title=reason.text(actor.language).text,
         before=before,
         after=_reason_values(reason),
     )
@@ -84,12 +87,10 @@ def delete_reason(reason: StandardReason, *, actor: User) -> None:
     """Past decisions keep their text (it is in the transitions and the audit log)."""
     if not actor.is_moderator:
         raise NotAllowed()
-    audit.record(
+    audit.record_on(
+        _subject(reason, actor),
+        "delete",
         actor=actor,
-        action="reason.delete",
-        object_kind="reason",
-        object_id=reason.id,
-        object_title=reason.text(actor.language).text,
         before=_reason_values(reason),
     )
     db.session.delete(reason)

@@ -22,8 +22,9 @@ class InvalidAccountChange(DomainError):
     pass
 
 
-def _title(user: User) -> str:
-    return f"{user.display_name} <{user.email}>"
+def _subject(user: User) -> audit.Subject:
+    """The account as the audit log names it: "Name <address>"."""
+    return audit.Subject("user", user.id, f"{user.display_name} <{user.email}>")
 
 
 def _check_reason(reason: str, *, required: bool, field: str) -> str:
@@ -53,12 +54,10 @@ def change_role(user: User, role: Role, *, actor: User, reason: str = "") -> Non
     before = user.role
     user.role = role
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        _subject(user),
+        "role",
         actor=actor,
-        action="user.role",
-        object_kind="user",
-        object_id=user.id,
-        object_title=_title(user),
         reason=reason,
         before={"role": before.value},
         after={"role": role.value},
@@ -66,42 +65,31 @@ def change_role(user: User, role: Role, *, actor: User, reason: str = "") -> Non
 
 
 def block_user(user: User, *, actor: User, reason: str) -> None:
-    if not actor.is_admin or user.deleted_at is not None:
-        raise NotAllowed()
-    if user.id == actor.id:
-        raise InvalidAccountChange(_l("You cannot block your own account."))
-    if user.is_blocked:
-        raise InvalidAccountChange(_l("The account is already blocked."))
-    reason = _check_reason(reason, required=True, field="block_reason")
-    user.blocked_at = utcnow()
-    db.session.flush()
-    audit.record(
-        actor=actor,
-        action="user.block",
-        object_kind="user",
-        object_id=user.id,
-        object_title=_title(user),
-        reason=reason,
-        before={"blocked": False},
-        after={"blocked": True},
-    )
+    """Block the account: a reason is required, and no one blocks their own account."""
+    _set_blocked(user, True, actor=actor, reason=reason)
 
 
 def unblock_user(user: User, *, actor: User, reason: str = "") -> None:
+    _set_blocked(user, False, actor=actor, reason=reason)
+
+
+def _set_blocked(user: User, blocked: bool, *, actor: User, reason: str) -> None:
     if not actor.is_admin or user.deleted_at is not None:
         raise NotAllowed()
-    if not user.is_blocked:
-        raise InvalidAccountChange(_l("The account is not blocked."))
-    reason = _check_reason(reason, required=False, field="block_reason")
-    user.blocked_at = None
+    if blocked and user.id == actor.id:
+        raise InvalidAccountChange(_l("You cannot block your own account."))
+    if user.is_blocked == blocked:
+        raise InvalidAccountChange(
+            _l("The account is already blocked.") if blocked else _l("The account is not blocked.")
+        )
+    reason = _check_reason(reason, required=blocked, field="block_reason")
+    user.blocked_at = utcnow() if blocked else None
     db.session.flush()
-    audit.record(
+    audit.record_on(
+        _subject(user),
+        "block" if blocked else "unblock",
         actor=actor,
-        action="user.unblock",
-        object_kind="user",
-        object_id=user.id,
-        object_title=_title(user),
         reason=reason,
-        before={"blocked": True},
-        after={"blocked": False},
+        before={"blocked": not blocked},
+        after={"blocked": blocked},
     )
