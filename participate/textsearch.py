@@ -77,6 +77,9 @@ SCHEMA_NAMES: Final = frozenset(
         PG_VECTOR_COLUMN,
         "ix_initiatives_search_vector",
         "ix_initiatives_search_text",
+        # pg_trgm indexes for the account search's substrings (migration 0016).
+        "ix_users_display_name_trgm",
+        "ix_users_email_trgm",
     }
 )
 _FTS5_SHADOW = re.compile(r"_(data|idx|content|docsize|config)$")

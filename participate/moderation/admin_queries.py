@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload
 
 from participate.accounts.models import Role, User
@@ -147,8 +146,16 @@ class UserFilters:
         return {key: value for key, value in args.items() if value is not None}
 
 
-def search_users(filters: UserFilters, *, page: int = 1) -> Pagination:
-    """Accounts (not deleted ones) by name: two queries per page, the home district joined."""
+def search_users(filters: UserFilters, *, page: int = 1) -> BoundedPagination:
+    """Accounts (not deleted ones) by name in the page's collation, then id: two queries per
+    page (count and rows, the home district joined), whatever the number of accounts.
+
+    Like the audit log, the count stops at MAX_LISTED_ROWS and the pages reach that far
+    (`is_capped` above it): the search, role and status filters find the rest. Indexes of
+    migration 0016 serve each part on PostgreSQL: the order by `ix_users_name_fi`/`_sv` (a
+    page reads its rows in index order instead of sorting every account; SQLite too), the
+    role and "blocked" filters by `ix_users_role`/`ix_users_blocked`, and the search's
+    substrings by pg_trgm indexes on the name and the address."""
     query = sa.select(User).where(User.deleted_at.is_(None))
     if filters.q:
         query = query.where(
@@ -164,7 +171,9 @@ def search_users(filters: UserFilters, *, page: int = 1) -> Pagination:
     elif filters.blocked is False:
         query = query.where(User.blocked_at.is_(None))
     query = query.order_by(collate(User.display_name), User.id)
-    return db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
+    return BoundedPagination(
+        query, page=max(page, 1), per_page=USERS_PER_PAGE, max_rows=MAX_LISTED_ROWS
+    )
 
 
 def get_user(user_id: int) -> User | None:
