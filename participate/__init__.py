@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         api,
     ):
         feature.init_app(app)
+    # Outermost, around WhiteNoise too: every layer sees only the codings the client accepts.
+    app.wsgi_app = compression.AcceptedEncodings(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -11,16 +11,32 @@ token it writes carries the same session value in every page. So a response in w
 token was generated (`g.csrf_token`: every form that posts, and every page of a signed-in
 person, whose header has the sign-out form) is sent uncompressed. Pages with no token
 (anonymous lists, detail pages, the API, feeds) are compressed; they hold nothing secret.
+
+Negotiation: neither Flask-Compress nor WhiteNoise reads q=0 as "not acceptable" (RFC 9110
+section 12.5.3): both sent gzip to `Accept-Encoding: gzip;q=0`. `AcceptedEncodings`, the
+outermost WSGI layer, rewrites the header once to the codings we serve that the client
+accepts, with their weights (werkzeug's parser), or removes it: both then see only what the
+client takes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app, g
 from flask_compress import Compress
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 compress = Compress()
 
+# The codings we answer with, best first: Flask-Compress's for what the app renders, the
+# static build's (.br, .gz beside each file) for WhiteNoise.
+SERVED = ("br", "gzip")
 # Flask-Compress's list, plus the open-data formats the app serves.
 EXTRA_MIMETYPES = ("text/csv", "text/calendar", "application/geo+json")
 
@@ -28,7 +44,7 @@ EXTRA_MIMETYPES = ("text/csv", "text/calendar", "application/geo+json")
 def init_app(app: Flask) -> None:
     """Register first, so the hook runs last (Flask runs after_request hooks in reverse)."""
     app.config.setdefault("COMPRESS_REGISTER", False)  # our hook decides, below
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM", list(SERVED))
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br"])
     compress.init_app(app)
     compress.compress_mimetypes_set.update(EXTRA_MIMETYPES)
@@ -46,3 +62,29 @@ def compress_response(response: Response) -> Response:
         response.vary.add("Accept-Encoding")
         return response
     return compress.after_request(response)
+
+
+def accepted_encodings(header: str) -> str:
+    """The codings of SERVED that an Accept-Encoding value accepts (weight above 0, `*`
+    counts for those it does not name), best first, with their weights: "br, gzip",
+    "gzip, br;q=0.5", or "" for none (the answer is then sent as it is)."""
+    accept = parse_accept_header(header)
+    weights = {coding: accept.quality(coding) for coding in SERVED}
+    ranked = sorted((coding for coding in SERVED if weights[coding] > 0), key=lambda c: -weights[c])
+    return ", ".join(c if weights[c] == 1 else f"{c};q={weights[c]:g}" for c in ranked)
+
+
+class AcceptedEncodings:
+    """WSGI middleware: the request's Accept-Encoding as `accepted_encodings` gives it, so
+    what runs inside (WhiteNoise, Flask-Compress) never compresses for a client that refused
+    it. `create_app` wraps the whole application with it last (outermost)."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        header = environ.pop("HTTP_ACCEPT_ENCODING", "")
+        accepted = accepted_encodings(header) if header else ""
+        if accepted:
+            environ["HTTP_ACCEPT_ENCODING"] = accepted
+        return self.app(environ, start_response)

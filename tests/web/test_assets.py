@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 from bs4 import BeautifulSoup
+from werkzeug.http import parse_accept_header
 
 from participate import create_app
 from participate.config import ROOT
@@ -208,6 +209,57 @@ def test_pages_are_compressed_when_the_client_accepts_it(client):
     assert "Content-Encoding" not in client.get("/fi/").headers
     api = client.get("/api/v1/districts", headers={"Accept-Encoding": "gzip"})
     assert api.headers["Content-Encoding"] == "gzip"
+
+
+# (Accept-Encoding, what the answer is encoded with): q=0 means "not acceptable" (RFC 9110
+# section 12.5.3), also when it is the only thing the client says.
+NEGOTIATION = [
+    ("", None),
+    ("identity", None),
+    ("gzip;q=0", None),
+    ("br;q=0, gzip;q=0", None),
+    ("*;q=0", None),
+    ("identity;q=0.5, br;q=0, gzip;q=0", None),
+    ("x-compress, deflate", None),
+    ("gzip;q=0, br", "br"),
+    ("br;q=0, gzip", "gzip"),
+    ("br;q=0.5, gzip", "gzip"),
+    ("gzip, deflate, br, zstd", "br"),
+    ("*", "br"),
+]
+
+
+@pytest.mark.parametrize(("accepted", "encoding"), NEGOTIATION)
+@pytest.mark.parametrize("url", ["/fi/", "/api/v1/districts"])
+def test_an_answer_is_compressed_only_as_the_client_accepts(client, url, accepted, encoding):
+    plain = client.get(url)
+    response = client.get(url, headers={"Accept-Encoding": accepted})
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    if encoding is None:
+        body = response.get_data()
+    else:
+        body = {"br": brotli.decompress, "gzip": gzip.decompress}[encoding](response.get_data())
+    assert re.sub(rb'nonce="[^"]+"', b"", body) == re.sub(rb'nonce="[^"]+"', b"", plain.get_data())
+
+
+@pytest.mark.parametrize(("accepted", "encoding"), NEGOTIATION)
+def test_static_files_are_compressed_only_as_the_client_accepts(built_app, accepted, encoding):
+    """WhiteNoise sends the smallest file the client accepts, so it may take br where the
+    client prefers gzip; it never sends one the client refused."""
+    app, target = built_app
+    url = "/static/" + json.loads((target / "manifest.json").read_text())["css/site.css"]
+    response = app.test_client().get(url, headers={"Accept-Encoding": accepted})
+    assert response.status_code == 200
+    sent = response.headers.get("Content-Encoding")
+    if encoding is None:
+        assert sent is None
+    else:
+        assert sent in {"br", "gzip"}
+        assert parse_accept_header(accepted).quality(sent) > 0
+    assert "Accept-Encoding" in response.headers["Vary"]
+    response.close()
 
 
 def test_pages_with_a_csrf_token_are_not_compressed(client, csrf_enabled, login_as):
