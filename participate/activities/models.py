@@ -169,6 +169,12 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
     # status changes, so calendars that imported the event replace their copy.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # People with a confirmed place: the sum of the confirmed sign-ups' `people`, kept equal
+    # to it by database triggers on `signups` (migration 0017), so the lists can filter on
+    # places left through an index-friendly column. Never written by the app. Read it
+    # with a column select (activities.queries.count_taken, the lists' `taken` column),
+    # not from a loaded Activity, which does not see the triggers' changes until refreshed.
+    places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     # After the retention period the sign-ups are deleted and only these counts remain.
     signups_purged_at: Mapped[datetime | None]
     final_participants: Mapped[int | None]

@@ -1,8 +1,9 @@
 """Reads for activities: the upcoming list and the archive with filters, one activity with
 its numbers, participants and places taken, a sign-up by its private link, a person's own
-proposals. Counts of places come from the
-sign-ups in the same SQL statement (scalar subqueries), so a list costs the same number
-of queries however long it is.
+proposals. Places taken are the `places_taken` column, which database triggers keep equal
+to the confirmed sign-ups (migration 0017), so "has places left" is a plain condition on the
+row; waiting-list lengths come from the sign-ups in the same SQL statement (scalar
+subqueries), so a list costs the same number of queries however long it is.
 """
 
 from __future__ import annotations
@@ -71,12 +72,10 @@ class ActivityRow:
 
 
 def _taken() -> Any:
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(Signup.people), 0))
-        .where(Signup.activity_id == Activity.id, Signup.status == SignupStatus.CONFIRMED)
-        .correlate(Activity)
-        .scalar_subquery()
-    )
+    """Places taken, as a column of the statement (fresh from the database even when the
+    Activity itself comes from the session's identity map): `activities.places_taken`,
+    which triggers keep equal to the confirmed sign-ups' people (migration 0017)."""
+    return Activity.places_taken
 
 
 def _waiting() -> Any:
@@ -231,14 +230,11 @@ def find_live_signup(activity_id: int, email: str) -> Signup | None:
 
 
 def count_taken(activity_id: int) -> int:
-    """People with a confirmed place."""
+    """People with a confirmed place: `activities.places_taken`, read from the database
+    (the triggers of migration 0017 keep it equal to the confirmed sign-ups' people, also
+    after this session's own flushed writes). 0 for an unknown id."""
     return int(
-        db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Signup.people), 0)).where(
-                Signup.activity_id == activity_id, Signup.status == SignupStatus.CONFIRMED
-            )
-        )
-        or 0
+        db.session.scalar(sa.select(Activity.places_taken).where(Activity.id == activity_id)) or 0
     )
 
 

@@ -305,12 +305,7 @@ def build(period: Period, lang: str) -> Statistics:
         _relabelled(numbers.proposal_times, str(Activity.moderation_label)),
     ]
 
-    taken = (
-        sa.select(sa.func.coalesce(sa.func.sum(Signup.people), 0))
-        .where(Signup.activity_id == Activity.id, Signup.status == SignupStatus.CONFIRMED)
-        .correlate(Activity)
-        .scalar_subquery()
-    )
+    taken = Activity.places_taken  # kept by triggers on the sign-ups (migration 0017)
     waiting = (
         sa.select(sa.func.count(Signup.id))
         .where(Signup.activity_id == Activity.id, Signup.status == SignupStatus.WAITING)
