@@ -173,7 +173,6 @@ def handle_form(
     page: Callable[[], ResponseReturnValue] | None = None,
     back: str | None = None,
     problems: Iterable[DomainError | None] = (),
-    invalid_status: int = 400,
     **context: Any,
 ) -> ResponseReturnValue:
     """Handle one form the same way on every page.
@@ -189,9 +188,7 @@ def handle_form(
     The page is `render_template(template, form=form, **context)`, or `page()` when the page
     is built by the view (several forms, a status of its own). With `back` (a button that
     has no page of its own: support, follow, delete), invalid input is a plain 400 and a
-    domain error is flashed on the page at `back`. `invalid_status` is 200 only for the
-    sign-in, registration and password pages, which have always answered 200 (a contract of
-    their tests and of clients that post to them).
+    domain error is flashed on the page at `back`.
     """
     valid = form.validate_on_submit()
     if form.is_submitted():
@@ -220,8 +217,8 @@ def handle_form(
 
     def failed(error: DomainError) -> ResponseReturnValue:
         show_domain_error(form, error)
-        return again(invalid_status)
+        return again(400)
 
     if valid:
         return handle_action(action, done=done, failed=failed)
-    return again(invalid_status if form.is_submitted() else 200)
+    return again(400 if form.is_submitted() else 200)

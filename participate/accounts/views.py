@@ -65,7 +65,6 @@ def register() -> ResponseReturnValue:
             "accounts/register_sent.html", email=form.email.data, hours=VERIFY_MAX_AGE // 3600
         ),
         template="accounts/register.html",
-        invalid_status=200,
     )
 
 
@@ -125,7 +124,6 @@ def login() -> ResponseReturnValue:
         lambda: services.authenticate(form.email.data, form.password.data),
         done=signed_in,
         template="accounts/login.html",
-        invalid_status=200,
     )
 
 
@@ -147,7 +145,6 @@ def forgot_password() -> ResponseReturnValue:
             "accounts/reset_sent.html", email=form.email.data, hours=RESET_MAX_AGE // 3600
         ),
         template="accounts/forgot_password.html",
-        invalid_status=200,
     )
 
 
@@ -170,7 +167,6 @@ def reset_password(token: str) -> ResponseReturnValue:
             _("Your password is changed. Sign in with your new password."),
         ),
         template="accounts/reset_password.html",
-        invalid_status=200,
     )
 
 

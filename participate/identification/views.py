@@ -93,7 +93,6 @@ def identify() -> Any:
         page=lambda: render_template(
             "identification/identify.html", form=form, identity=get_identity(current_user.id)
         ),
-        invalid_status=200,
     )
 
 

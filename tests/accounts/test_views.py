@@ -83,7 +83,7 @@ def test_register_verify_login_profile(app, client, outbox):
 def test_register_bad_input(app, client, lang, change, message):
     data = {**GOOD, **change}
     response = client.post(f"/{lang}/account/register", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     soup = pages.check_page(response.get_data(as_text=True), lang, csrf=False)
     assert message in pages.text(soup)
     assert soup.select_one(".error-summary")
@@ -154,7 +154,7 @@ def test_login_wrong_password(app, client, lang, message):
     response = client.post(
         f"/{lang}/account/login", data={"email": "liisa@example.fi", "password": "wrong one!"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in pages.text(pages.check_page(response.get_data(as_text=True), csrf=False))
     assert client.get(f"/{lang}/account/profile").status_code == 302  # still signed out
 
@@ -228,6 +228,24 @@ def test_password_reset_flow_works_once(app, client, outbox):
         "/en/account/login", data={"email": "reset@example.fi", "password": new["password"]}
     )
     assert response.status_code == 302
+
+
+def test_password_pages_answer_invalid_input_with_400_and_keep_the_page(client, outbox):
+    """Like every form (participate/forms.py handle_form): the page again, errors on it."""
+    response = client.post("/en/account/forgot-password", data={"email": "not-an-address"})
+    assert response.status_code == 400
+    soup = pages.check_page(response.get_data(as_text=True), "en", csrf=False)
+    assert soup.select_one(".error-summary")
+    assert soup.select_one("#email")["value"] == "not-an-address"
+    with client.application.app_context():
+        create_user(email="reset@example.fi")
+    client.post("/en/account/forgot-password", data={"email": "reset@example.fi"})
+    link = link_in(outbox(to="reset@example.fi")[0].body_text)
+    short = client.post(link, data={"password": "short", "password_confirm": "short"})
+    assert short.status_code == 400
+    soup = pages.check_page(short.get_data(as_text=True), csrf=False)
+    assert soup.select_one(".error-summary")
+    assert soup.select_one("#password_confirm")
 
 
 def test_password_reset_does_not_reveal_accounts(client, outbox):

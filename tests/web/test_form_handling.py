@@ -228,16 +228,6 @@ def test_template_renders_with_the_form_and_context(app, request_context):
     assert "error-summary" in body
 
 
-def test_invalid_status_keeps_a_page_that_answers_200(app, request_context):
-    request_context(data={"name": ""})
-    form = NameForm()
-    response = handle_form(
-        form, lambda: None, done=lambda _r: Done("/x"), page=_page(form), invalid_status=200
-    )
-    assert _status(response) == 200
-    assert "Fill in this field." in response.get_data(as_text=True)
-
-
 def test_without_a_page_handle_form_refuses_to_guess(app, request_context):
     request_context(data={"name": ""})
     with pytest.raises(TypeError):
