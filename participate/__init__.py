@@ -6,7 +6,11 @@ from flask import Flask
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from participate import inputs, observability
+from participate import (
+    folium_import,  # noqa: F401  (before any map module: Folium without pandas)
+    inputs,
+    observability,
+)
 from participate.config import ROOT, Settings
 from participate.web import compression
 

@@ -5,22 +5,24 @@ https:// URL); this service signs its requests with SAML_SP_KEY_FILE / SAML_SP_C
 (PEM), which also decrypt encrypted assertions (Suomi.fi encrypts them). Attribute names
 default to the Suomi.fi e-Identification attribute profile (docs/identification.md).
 pysaml2 verifies signatures with Debian's `xmlsec1`.
+
+pysaml2 (with xmlschema, cryptography and requests: about 32 MB) is imported inside the
+functions that use it, here and in views.py and services.py: only a worker that serves the
+identification routes pays for it, not every web worker (tests/test_worker_memory.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, ExtensionElement
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
-from saml2.saml import AuthnContextClassRef
-from saml2.samlp import Extensions, RequestedAuthnContext
 
 from participate.config import Settings
 from participate.urls import external_url
+
+if TYPE_CHECKING:
+    from saml2.client import Saml2Client
+    from saml2.samlp import Extensions
 
 EXTENSION_KEY = "participate.saml_client"
 # Suomi.fi: the language of the identification pages, in the AuthnRequest's Extensions.
@@ -31,6 +33,8 @@ ACCEPTED_TIME_DIFF = 60
 
 def sp_config_dict(settings: Settings) -> dict[str, Any]:
     """pysaml2's SP configuration; URLs from BASE_URL (never from the request)."""
+    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+
     entity_id = settings.saml_sp_entity_id or external_url("identification.metadata")
     metadata_source = settings.saml_idp_metadata
     metadata = (
@@ -71,6 +75,9 @@ def sp_config_dict(settings: Settings) -> dict[str, Any]:
 
 def client() -> Saml2Client:
     """One client per app (parsing the identity provider's metadata is slow)."""
+    from saml2.client import Saml2Client
+    from saml2.config import SPConfig
+
     cached: Saml2Client | None = current_app.extensions.get(EXTENSION_KEY)
     if cached is None:
         config = SPConfig()
@@ -81,12 +88,17 @@ def client() -> Saml2Client:
 
 
 def metadata_xml() -> str:
+    from saml2.metadata import create_metadata_string
+
     metadata: bytes = create_metadata_string(None, client().config, valid=24 * 7, sign=False)
     return metadata.decode("utf-8")
 
 
 def language_extension(lang: str) -> Extensions:
     """<vetuma xmlns="urn:vetuma:SAML:2.0:extensions"><LG>sv</LG></vetuma>."""
+    from saml2 import ExtensionElement
+    from saml2.samlp import Extensions
+
     lg = ExtensionElement("LG", namespace=VETUMA_NS, text=lang)
     vetuma = ExtensionElement("vetuma", namespace=VETUMA_NS, children=[lg])
     return Extensions(extension_elements=[vetuma])
@@ -94,6 +106,10 @@ def language_extension(lang: str) -> Extensions:
 
 def authn_request(lang: str, relay_state: str) -> tuple[str, str]:
     """A signed AuthnRequest by HTTP-Redirect; returns (request id, the IdP URL to go to)."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.saml import AuthnContextClassRef
+    from saml2.samlp import RequestedAuthnContext
+
     settings: Settings = current_app.config["SETTINGS"]
     context = RequestedAuthnContext(
         authn_context_class_ref=[AuthnContextClassRef(text=settings.saml_authn_context)],

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from saml2 import BINDING_HTTP_POST
 
 from participate.accounts.identity import (
     IdentifiedPerson,
@@ -152,6 +151,8 @@ def accept(saml_response: str, relay_state: str) -> IdentificationRequest:
     a response that is unsigned, tampered, for another service, unsolicited, expired,
     replayed, or without a valid personal identity code.
     """
+    from saml2 import BINDING_HTTP_POST  # pysaml2 only where used (saml.py)
+
     settings: Settings = current_app.config["SETTINGS"]
     lang = relay_state if relay_state in ("fi", "sv", "en") else "fi"
     try:

@@ -31,8 +31,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from saml2 import BINDING_HTTP_REDIRECT
-from saml2.saml import name_id_from_string
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, HiddenField
 
@@ -134,6 +132,9 @@ def done() -> ResponseReturnValue:
 @login_required
 def sign_out() -> BaseResponse:
     """Sign out here and, when identified in this session, at the identity provider."""
+    from saml2 import BINDING_HTTP_REDIRECT  # pysaml2 only where used (saml.py)
+    from saml2.saml import name_id_from_string
+
     if not FlaskForm().validate_on_submit():
         abort(400)
     name_id = session.pop(SESSION_NAME_ID, "")
@@ -198,6 +199,8 @@ def acs() -> ResponseReturnValue:
 @bp.route("/saml/sls", methods=["GET"])
 def sls() -> BaseResponse:
     """Single logout: the IdP's answer to our LogoutRequest, or its own LogoutRequest."""
+    from saml2 import BINDING_HTTP_REDIRECT  # pysaml2 only where used (saml.py)
+
     _enabled()
     client = saml.client()
     lang = request.args.get("RelayState", "")
