@@ -7,6 +7,7 @@ from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participate import (
+    caching,
     folium_import,  # noqa: F401  (before any map module: Folium without pandas)
     inputs,
     observability,
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     observability.init_app(app, settings)
     init_templates(app, strict=not settings.is_production)
     init_extensions(app)
+    caching.init_app(app)  # the per-process cache of rendered feeds
 
     from participate import (
         accounts,

@@ -1,9 +1,14 @@
 """Conditional requests and caching for what other systems poll: the API, the Atom feeds,
-the calendar files and the GeoJSON. One helper, `conditional()`, used by all of them.
+the calendar files and the GeoJSON. One helper, `conditional()`, used by all of them, and
+one per-process cache of rendered bodies, `cached_body()`, for the feeds that are costly to
+render (the subscribable calendar).
 
 - A **strong ETag**: the SHA-256 of the body (the body is byte-for-byte the same for the
   same data, so any change of data changes it; RFC 9110 §8.8.3).
-- **Last-Modified** when the caller knows it (the newest `updated_at` of what is shown).
+- **Last-Modified** when the caller knows it exactly (the `updated_at` of the one item
+  shown). Lists have none: an item leaving a list (ended, withdrawn) changes the body
+  without any shown row's `updated_at` changing, so an `If-Modified-Since` would answer a
+  wrong 304; their ETag is exact.
 - **304 Not Modified** on a matching `If-None-Match` (or, without it, an `If-Modified-Since`
   not older than Last-Modified): werkzeug's `make_conditional` does the comparison
   (RFC 9110 §13.2.2 order) and drops the body.
@@ -17,25 +22,115 @@ Never use it on a response that depends on who is signed in.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Response, request
+from flask import Flask, Response, current_app, request
 
 LIST_MAX_AGE = 60  # seconds: lists, feeds, calendars
 ITEM_MAX_AGE = 300  # seconds: one item
 REFERENCE_MAX_AGE = 86_400  # seconds: district boundaries, the OpenAPI description
 
+# How long a rendered feed body is reused in a process (FEED_CACHE_SECONDS; 0 turns it
+# off, the default under TESTING so a test sees its own data at once). Not longer than
+# LIST_MAX_AGE: a client may already keep the answer that long.
+FEED_CACHE_SECONDS = LIST_MAX_AGE
+FEED_CACHE_SIZE = 64  # keys (a feed in a language with a filter): up to a few 100 kB each
+
+
+def etag_of(body: bytes) -> str:
+    """The strong ETag value of a body: its SHA-256 in hex (without quotes)."""
+    return hashlib.sha256(body).hexdigest()
+
 
 def conditional(
-    response: Response, *, max_age: int, last_modified: datetime | None = None
+    response: Response,
+    *,
+    max_age: int,
+    last_modified: datetime | None = None,
+    etag: str | None = None,
 ) -> Response:
     """Add ETag, Last-Modified and Cache-Control to a 200 response, and turn it into a 304
-    when the request's validators match. Other statuses pass through unchanged."""
+    when the request's validators match. Other statuses pass through unchanged.
+
+    `etag` is `etag_of(body)` when the caller already has it (a cached body), so a large
+    body is not hashed again on every request."""
     if response.status_code != 200 or response.is_streamed:
         return response
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
+    response.set_etag(etag or etag_of(response.get_data()))
     if last_modified is not None:
         response.last_modified = last_modified.replace(microsecond=0)
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     return response.make_conditional(request)
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    """A rendered body and its ETag value (`etag_of(body)`)."""
+
+    body: bytes
+    etag: str
+
+
+class BodyCache:
+    """Rendered bodies by key for `seconds`, at most `size` keys (least recently used go
+    first), shared by a process's threads. Two threads that miss the same key at once may
+    both render it; the later one's body is kept (the same data gives the same bytes)."""
+
+    def __init__(self, size: int = FEED_CACHE_SIZE) -> None:
+        self._entries: OrderedDict[Hashable, tuple[float, CachedBody]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+        self.renders = 0
+
+    def get(
+        self,
+        key: Hashable,
+        render: Callable[[], bytes],
+        *,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> CachedBody:
+        """The body under `key` if rendered less than `seconds` ago, else `render()`'s
+        (stored when `seconds` > 0)."""
+        now = clock()
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0] > now:
+                self._entries.move_to_end(key)
+                return found[1]
+        body = render()  # outside the lock: a slow render does not hold up other keys
+        cached = CachedBody(body, etag_of(body))
+        with self._lock:
+            self.renders += 1
+            if seconds > 0:
+                self._entries[key] = (now + seconds, cached)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return cached
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def cached_body(key: Hashable, render: Callable[[], bytes]) -> CachedBody:
+    """`render()`'s body, reused for FEED_CACHE_SECONDS by this app in this process. The
+    key must hold everything the body depends on besides the data (language, filters)."""
+    cache: BodyCache = current_app.extensions["feed_cache"]
+    default = 0 if current_app.testing else FEED_CACHE_SECONDS
+    seconds = float(current_app.config.get("FEED_CACHE_SECONDS", default))
+    return cache.get(key, render, seconds=seconds)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["feed_cache"] = BodyCache()

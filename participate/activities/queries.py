@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import raiseload
 
 from participate import paging
 from participate.activities.models import Activity, Signup, SignupStatus, hash_token
@@ -272,26 +273,43 @@ def list_own_activities(user_id: int) -> list[Activity]:
     )
 
 
-CALENDAR_LIMIT = 500
+# The subscribable calendar: what is on in the next CALENDAR_DAYS, at most CALENDAR_LIMIT
+# events (the ones ending soonest). A subscribed calendar reads the file again every hour,
+# so activities further ahead arrive in time; the cap keeps one file (and one render, about
+# half a millisecond an event) bounded however many activities a busy season has.
+CALENDAR_DAYS = 90
+CALENDAR_LIMIT = 300
 
 
 def list_for_calendar(
-    district: str | None = None, *, now: datetime | None = None, limit: int = CALENDAR_LIMIT
+    district_id: int | None = None,
+    *,
+    now: datetime | None = None,
+    days: int = CALENDAR_DAYS,
+    limit: int = CALENDAR_LIMIT,
 ) -> list[Activity]:
-    """Published activities that have not ended, soonest first, for the subscribable
-    calendar: cancelled ones stay in it (as STATUS:CANCELLED) so calendars learn of it.
-    One query (the district is loaded with selectin); at most `limit`."""
+    """Published activities not yet ended that start within `days`, at most `limit`: the
+    ones ending soonest, returned soonest start first. Cancelled ones stay in (as
+    STATUS:CANCELLED) so calendars learn of it. Only one district's with `district_id`.
+
+    One query (the district is not loaded; reading it raises): a range scan of the partial index
+    `ix_activities_published_ends` from `now`, which stops after `limit` rows, so neither
+    the archive of ended activities nor a long upcoming list makes it slower."""
+    now = now or utcnow()
     query = (
         sa.select(Activity)
-        .where(Activity.status == Status.PUBLISHED, Activity.ends_at > (now or utcnow()))
-        .order_by(Activity.starts_at, Activity.id)
-        .limit(limit)
-    )
-    if district:
-        query = query.join(District, District.id == Activity.district_id).where(
-            District.slug == district
+        .where(
+            Activity.status == Status.PUBLISHED,
+            Activity.ends_at > now,
+            Activity.starts_at < now + timedelta(days=days),
         )
-    return list(db.session.scalars(query))
+        .order_by(Activity.ends_at, Activity.id)
+        .limit(limit)
+        .options(raiseload(Activity.district))
+    )
+    if district_id is not None:
+        query = query.where(Activity.district_id == district_id)
+    return sorted(db.session.scalars(query), key=lambda a: (a.starts_at, a.id))
 
 
 def list_public_ids_for_sitemap(limit: int = 10_000) -> list[tuple[int, datetime]]:

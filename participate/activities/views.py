@@ -40,7 +40,7 @@ from participate.activities.forms import (
 )
 from participate.activities.lifecycle import SignupWindow, can_edit, can_manage, is_visible_to
 from participate.activities.models import Activity, Signup, SignupStatus
-from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, conditional
+from participate.caching import ITEM_MAX_AGE, LIST_MAX_AGE, cached_body, conditional
 from participate.csv import write_csv
 from participate.db import utcnow
 from participate.districts.queries import list_districts
@@ -268,28 +268,36 @@ def resend_link(activity_id: int) -> Any:
 
 @bp.route("/activities/calendar.ics")
 def calendar_feed() -> Response:
-    """All upcoming activities, or one major district's (`?district=<slug>`), as a calendar
-    to subscribe to; an unknown district is a 404."""
+    """What is on in the next queries.CALENDAR_DAYS, or in one major district
+    (`?district=<slug>`), as a calendar to subscribe to; an unknown district is a 404.
+
+    The rendered file is reused for a minute per language and district
+    (participate.caching.cached_body): calendars poll it, and rendering hundreds of events
+    costs far more than serving them."""
     slug = request.args.get("district") or None
     lang = current_lang()
     district = next((d for d in list_districts() if d.slug == slug), None) if slug else None
     if slug and district is None:
         abort(404)
-    name = (
-        _("Activities in %(district)s", district=district.name(lang))
-        if district
-        else _("Neighbourhood activities %(in_city)s", in_city=current_theme().in_city())
-    )
-    body = activities_calendar(
-        queries.list_for_calendar(slug),
-        lang=lang,
-        name=name,
-        url_of=lambda activity: external_url(".detail", activity_id=activity.id),
-        host=origin_host(),
-    )
-    response = Response(body, mimetype="text/calendar")
+
+    def render() -> bytes:
+        name = (
+            _("Activities in %(district)s", district=district.name(lang))
+            if district
+            else _("Neighbourhood activities %(in_city)s", in_city=current_theme().in_city())
+        )
+        return activities_calendar(
+            queries.list_for_calendar(district.id if district else None),
+            lang=lang,
+            name=name,
+            url_of=lambda activity: external_url(".detail", activity_id=activity.id),
+            host=origin_host(),
+        )
+
+    cached = cached_body(("activities.calendar_feed", lang, slug), render)
+    response = Response(cached.body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="activities.ics"'
-    return conditional(response, max_age=LIST_MAX_AGE)
+    return conditional(response, max_age=LIST_MAX_AGE, etag=cached.etag)
 
 
 @bp.route("/activities/<int:activity_id>.ics")

@@ -193,7 +193,7 @@ def map_points() -> BaseResponse:
     ]
     response = jsonify(type="FeatureCollection", features=features, truncated=truncated)
     response.mimetype = "application/geo+json"
-    return response
+    return conditional(response, max_age=LIST_MAX_AGE)
 
 
 @bp.route("/<int:initiative_id>")

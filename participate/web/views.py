@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from participate.activities import queries as activity_queries
 from participate.extensions import db
 from participate.i18n.locale import LANGS, preferred_from_request
 from participate.i18n.urls import LANG_PREFIX
@@ -175,4 +176,5 @@ def open_data() -> str:
         feeds={lang: external_url("initiatives.feed", lang_code=lang) for lang in LANGS},
         export_url=external_url("initiatives.export_csv"),
         calendar_url=external_url("activities.calendar_feed"),
+        calendar_days=activity_queries.CALENDAR_DAYS,
     )

@@ -3,6 +3,8 @@ GeoJSON); no cookie on anonymous pages read in the browser's language."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from icalendar import Calendar
 
@@ -17,7 +19,13 @@ def activity(app):
         return factories.create_activity()
 
 
-def _urls(activity_id):
+@pytest.fixture
+def initiative(app):
+    with app.app_context():
+        return factories.create_initiative(status="published")
+
+
+def _urls(activity_id, initiative_id=None):
     return [
         ("/api/v1/activities", 60),
         (f"/api/v1/activities/{activity_id}", 60),
@@ -28,11 +36,31 @@ def _urls(activity_id):
         (f"/sv/activities/{activity_id}.ics", 300),
         ("/en/activities/calendar.ics", 60),
         ("/fi/activities/calendar.ics?district=suur-tapiola", 60),
+        ("/fi/initiatives/map.geojson", 60),
+        ("/api/v1/initiatives", 60),
+        ("/api/v1/districts/lookup?lat=60.1756&lon=24.8050", 60),
+        *([(f"/api/v1/initiatives/{initiative_id}", 60)] if initiative_id else []),
     ]
 
 
-def test_etag_304_and_cache_control(client, activity):
-    for url, max_age in _urls(activity.id):
+# What other systems poll: the API and every feed (Atom, iCalendar, GeoJSON).
+POLLED = re.compile(r"^/api/|\.(atom|ics|geojson)$")
+
+
+def test_every_feed_and_api_route_is_checked_here(app):
+    """A new feed or API route must be added to _urls, so it is checked to answer 304."""
+    adapter = app.url_map.bind("participate.test")
+    checked = {adapter.match(url.split("?")[0])[0] for url, _ in _urls(1, 1)}
+    polled = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and POLLED.search(rule.rule)
+    }
+    assert polled - checked == set()
+
+
+def test_etag_304_and_cache_control(client, activity, initiative):
+    for url, max_age in _urls(activity.id, initiative.id):
         first = client.get(url)
         assert first.status_code == 200, url
         etag = first.headers["ETag"]
@@ -68,6 +96,8 @@ def test_errors_are_not_cached_as_200(client):
 
 def test_cors_on_open_data_only(client, activity):
     for url, _ in _urls(activity.id):
+        if url.endswith(".geojson"):
+            continue  # the site's own map's data, not offered to other sites
         response = client.get(url, headers=ORIGIN)
         assert response.headers["Access-Control-Allow-Origin"] == "*", url
         assert "Access-Control-Allow-Credentials" not in response.headers
