@@ -1,15 +1,18 @@
-"""Browser-test fixtures: the app on a live server, one Chromium per session, a page per test.
+"""Browser-test fixtures: the app on a live server, one Chromium per session, one page reused.
 
 - `live_server`: the base URL (`http://127.0.0.1:<port>`) of the session `app`, served by
   werkzeug in a thread. The test database is shared with it: data made with the factories
   (inside `with app.app_context():`) is visible to the server once committed.
 - `browser`: Debian's Chromium (/usr/bin/chromium) driven by Playwright's sync API. Missing
-  Chromium is a failure, not a skip: CI must run these tests.
-- `new_page(**context_options)`: a page in a fresh browser context (own cookies), as many as a
-  test needs; `page` is the first one, 1280x900. Each context aborts every request that would
-  leave 127.0.0.1 and records it; the test fails if a blocked request was for anything but an
-  image, if the console reports a Content-Security-Policy violation, if a script throws, or
-  if the server answers 5xx. `browser_guard` holds what was recorded.
+  Chromium is a failure, not a skip: CI must run these tests. Requests for any host but
+  loopback go to a proxy that is not there, so they fail.
+- `page`: a 1280x900 page, the same one for every test of the worker, reset between tests
+  (`SharedPage` says what that covers); a test that leaves behind what cannot be reset gets
+  the next test a new context. `new_page(**context_options)`: a page in a fresh context (own
+  cookies, viewport, locale, permissions …), as many as a test needs, closed after it.
+  Every page records the requests for other hosts; the test fails if one was for anything
+  but an image, if the console reports a Content-Security-Policy violation, if a script
+  throws, or if the server answers 5xx. `browser_guard` holds what was recorded.
 - `browser_login_as(page, role, **user_fields)`: creates a verified user and signs that page's
   context in (a session cookie, no form round trip). Sign in through the form with the
   page objects in tests/browser/pages.py when the form itself is under test.
@@ -20,7 +23,7 @@ Every test here must be marked `@pytest.mark.browser`; `pytest -m browser` runs 
 
 from __future__ import annotations
 
-import re
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,9 +39,10 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Playwright,
-    Route,
+    Request,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from participate.accounts.models import Role, User
@@ -61,7 +65,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
-NOT_LOOPBACK = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))")
 # Blocked images are recorded but allowed to fail quietly: map tiles are the one thing the
 # CSP lets a page load from elsewhere (img-src), and tests point tiles at a local path anyway.
 QUIET_BLOCKED_TYPES = {"image"}
@@ -184,11 +187,18 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
             "`apt-get install -y --no-install-recommends chromium` (CI's .ci/run does).",
             pytrace=False,
         )
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-    )
-    yield browser
-    browser.close()
+    # Every request for a host other than loopback goes to a proxy at a port of ours that
+    # nothing listens on: refused at once, whatever the scheme or address. Chromium never
+    # sends loopback requests to a proxy. (Playwright's `route()` could abort them too, but
+    # a context with a route sends every request through the driver and has no HTTP cache.)
+    with socket.socket() as dead_end:
+        dead_end.bind(("127.0.0.1", 0))
+        proxy = f"--proxy-server=http://127.0.0.1:{dead_end.getsockname()[1]}"
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, proxy], headless=True
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture
@@ -199,6 +209,50 @@ def browser_guard(request: pytest.FixtureRequest) -> BrowserGuard:
     return guard
 
 
+def _context_options(live_server: str, **options: Any) -> dict[str, Any]:
+    options.setdefault("viewport", DESKTOP)
+    options.setdefault("locale", NEUTRAL_LOCALE)
+    options.setdefault("base_url", live_server)
+    return options
+
+
+def _guarded_context(
+    browser: Browser, guard_of: Callable[[], BrowserGuard | None], **options: Any
+) -> BrowserContext:
+    """A context that tells `guard_of()` of every request for a host other than loopback.
+
+    The browser sends those to a proxy that is not there (`browser`), so they fail at once.
+    """
+
+    def failed(request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.hostname not in LOOPBACK_HOSTS and url.scheme not in {"data", "blob"}:
+            guard = guard_of()
+            if guard is not None:
+                guard.blocked.append((request.resource_type, request.url))
+
+    context = browser.new_context(**options)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(2 * DEFAULT_TIMEOUT_MS)
+    context.on("requestfailed", failed)
+    return context
+
+
+def _watch(page: Page, guard_of: Callable[[], BrowserGuard | None]) -> None:
+    """Send the page's console messages and uncaught errors to `guard_of()`."""
+
+    def console(message: ConsoleMessage) -> None:
+        if (guard := guard_of()) is not None:
+            guard.console.append(message)
+
+    def page_error(error: Exception) -> None:
+        if (guard := guard_of()) is not None:
+            guard.page_errors.append(str(error))
+
+    page.on("console", console)
+    page.on("pageerror", page_error)
+
+
 @pytest.fixture
 def new_page(
     browser: Browser, live_server: str, browser_guard: BrowserGuard, csrf_enabled: None
@@ -206,28 +260,13 @@ def new_page(
     """`new_page(viewport={...}, **context_options)`: a page in a new context, closed after."""
     contexts: list[BrowserContext] = []
 
-    def route(route: Route) -> None:
-        request = route.request
-        url = urlsplit(request.url)
-        if url.hostname in LOOPBACK_HOSTS or url.scheme in {"data", "blob"}:
-            route.continue_()
-        else:
-            browser_guard.blocked.append((request.resource_type, request.url))
-            route.abort("blockedbyclient")
-
     def make(**options: Any) -> Page:
-        options.setdefault("viewport", DESKTOP)
-        options.setdefault("locale", NEUTRAL_LOCALE)
-        options.setdefault("base_url", live_server)
-        context = browser.new_context(**options)
+        context = _guarded_context(
+            browser, lambda: browser_guard, **_context_options(live_server, **options)
+        )
         contexts.append(context)
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.set_default_navigation_timeout(2 * DEFAULT_TIMEOUT_MS)
-        # Only requests for other hosts come to Python: the driver matches the pattern itself.
-        context.route(NOT_LOOPBACK, route)
         page = context.new_page()
-        page.on("console", lambda message: browser_guard.console.append(message))
-        page.on("pageerror", lambda error: browser_guard.page_errors.append(str(error)))
+        _watch(page, lambda: browser_guard)
         return page
 
     yield make
@@ -237,10 +276,164 @@ def new_page(
     browser_guard.check()
 
 
+# The events a test may listen to on a page or a context (Playwright's names).
+PAGE_EVENTS = (
+    "close",
+    "console",
+    "crash",
+    "dialog",
+    "domcontentloaded",
+    "download",
+    "filechooser",
+    "frameattached",
+    "framedetached",
+    "framenavigated",
+    "load",
+    "pageerror",
+    "popup",
+    "request",
+    "requestfailed",
+    "requestfinished",
+    "response",
+    "websocket",
+    "worker",
+)
+CONTEXT_EVENTS = (
+    "backgroundpage",
+    "close",
+    "console",
+    "dialog",
+    "page",
+    "request",
+    "requestfailed",
+    "requestfinished",
+    "response",
+    "serviceworker",
+    "weberror",
+)
+# What a page on the live server keeps in the browser beyond cookies: none of it is reset
+# between tests, so a page that leaves any of it behind is not reused.
+LEFT_IN_STORAGE = """async () => localStorage.length + sessionStorage.length
+    + (await indexedDB.databases()).length
+    + (await caches.keys()).length
+    + (await navigator.serviceWorker.getRegistrations()).length"""
+
+
+def _listener_counts(owner: Page | BrowserContext, events: tuple[str, ...]) -> tuple[int, ...]:
+    # Playwright's public API adds and removes listeners but cannot count them; its
+    # implementation object (an EventEmitter) can.
+    impl = owner._impl_obj  # type: ignore[attr-defined]
+    return tuple(impl.listener_count(event) for event in events)
+
+
+@dataclass
+class SharedPage:
+    """The worker's reused context and page (the `page` fixture), and the test using it.
+
+    A new context and page cost Chromium about 0.2 s of CPU (a renderer process); most tests
+    need nothing but a clean 1280x900 page. After each test `reset()` leaves the page as a
+    new one is: on about:blank, no cookies or permissions, the desktop viewport, no emulated
+    media, geolocation, offline mode, extra headers or page routes. What it cannot undo
+    (listeners the test added, other pages it opened, local or session storage, IndexedDB,
+    caches or service workers, a page left on another origin, a crash) makes it close the
+    context instead, and the next test gets a new one. Tests that need other context
+    options, context routes, init scripts or a clock use `new_page(...)`.
+    """
+
+    browser: Browser
+    live_server: str
+    guard: BrowserGuard | None = None
+    opened: tuple[BrowserContext, Page] | None = None
+    # Listeners on the page and the context when they were made (the guard's own).
+    listeners: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
+    # How many contexts this worker made for `page` (one, unless tests left state behind).
+    contexts_made: int = 0
+
+    def open(self, guard: BrowserGuard) -> Page:
+        self.guard = guard
+        if self.opened is None:
+            context = _guarded_context(
+                self.browser, lambda: self.guard, **_context_options(self.live_server)
+            )
+            page = context.new_page()
+            _watch(page, lambda: self.guard)
+            self.opened = (context, page)
+            self.contexts_made += 1
+            self.listeners = _listeners(context, page)
+        page = self.opened[1]
+        # A test may have set the page's own timeouts.
+        page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        page.set_default_navigation_timeout(2 * DEFAULT_TIMEOUT_MS)
+        return page
+
+    def _reusable(self, context: BrowserContext, page: Page) -> bool:
+        if page.is_closed() or context.pages != [page]:
+            return False
+        if _listeners(context, page) != self.listeners:
+            return False
+        if urlsplit(page.url)[:2] != urlsplit(self.live_server)[:2]:
+            return False
+        return page.evaluate(LEFT_IN_STORAGE) == 0
+
+    def reset(self) -> None:
+        """Make the page as good as new for the next test, or close the context."""
+        if self.opened is None:
+            return
+        context, page = self.opened
+        try:
+            if self._reusable(context, page):
+                page.goto("about:blank")  # the last page's scripts, timers and requests stop
+                context.clear_cookies()
+                context.clear_permissions()
+                context.set_geolocation(None)
+                context.set_offline(False)
+                context.set_extra_http_headers({})
+                page.set_extra_http_headers({})
+                page.unroute_all()
+                page.emulate_media(
+                    media="null",
+                    color_scheme="light",
+                    reduced_motion="no-preference",
+                    forced_colors="none",
+                    contrast="no-preference",
+                )
+                if page.viewport_size != DESKTOP:
+                    page.set_viewport_size(DESKTOP)
+                return
+        except PlaywrightError:  # crashed, or closed halfway
+            pass
+        self.close()
+
+    def close(self) -> None:
+        if self.opened is not None:
+            self.opened[0].close()
+        self.opened = None
+
+
+def _listeners(context: BrowserContext, page: Page) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return _listener_counts(page, PAGE_EVENTS), _listener_counts(context, CONTEXT_EVENTS)
+
+
+@pytest.fixture(scope="session")
+def shared_page(browser: Browser, live_server: str) -> Iterator[SharedPage]:
+    shared = SharedPage(browser, live_server)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def page(new_page: Callable[..., Page]) -> Page:
-    """A 1280x900 page whose relative `goto("/fi/")` goes to the live server."""
-    return new_page()
+def page(
+    shared_page: SharedPage, browser_guard: BrowserGuard, csrf_enabled: None
+) -> Iterator[Page]:
+    """A 1280x900 page whose relative `goto("/fi/")` goes to the live server.
+
+    The worker's one page, reset after each test (`SharedPage`); `new_page()` makes others.
+    """
+    yield shared_page.open(browser_guard)
+    shared_page.reset()
+    shared_page.guard = None
+    # Anything that happened after the test body (late requests, errors while leaving).
+    browser_guard.check()
 
 
 @pytest.fixture

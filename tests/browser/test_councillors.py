@@ -272,9 +272,10 @@ def test_injected_names_show_as_text_everywhere(
     assert page.locator(".leaflet-popup-content img").count() == 0
     assert page.locator("#district-panel img, #district-list img").count() == 0
 
-    page.goto(f"/{lang}/councillors/suur-tapiola")
+    page.goto(f"/{lang}/councillors/suur-tapiola")  # returns after the load event
+    # An alert() blocks the page until the dialog listener above dismisses it, so once this
+    # round trip to the page returns, every dialog the page opened has been seen.
     expect(page.locator("main")).to_contain_text(name)
-    page.wait_for_timeout(200)
     assert dialogs == []
 
 
@@ -340,6 +341,18 @@ DISTRICT_IN_VIEW = """() => {
 }"""
 
 
+def wait_for_zoom(page: Page, comparison: str) -> None:
+    """Wait until the map's zoom level is `comparison` (e.g. "> 11") and its animation is over.
+
+    Leaflet sets the new level when a zoom animation starts and ignores another zoom until
+    the animation ends, when it takes `leaflet-zoom-anim` off the map pane.
+    """
+    page.wait_for_function(
+        f"""() => window.participateMap.map.getZoom() {comparison}
+            && !document.querySelector(".leaflet-zoom-anim")"""
+    )
+
+
 def announcements(page: Page) -> dict[str, str]:
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll(".district-entry")]
@@ -374,16 +387,13 @@ def test_the_map_by_keyboard(page: Page, council: None, lang: str) -> None:
     start = page.evaluate("() => window.participateMap.map.getZoom()")
     scrolled = page.evaluate("() => window.scrollY")
     page.keyboard.press("Space")
-    page.wait_for_function(f"() => window.participateMap.map.getZoom() > {start}")
-    page.wait_for_timeout(400)  # Leaflet ignores a zoom while the last one animates
+    wait_for_zoom(page, f"> {start}")
     page.keyboard.press("Space")
-    page.wait_for_function(f"() => window.participateMap.map.getZoom() > {start} + 1")
+    wait_for_zoom(page, f"> {start} + 1")
     assert page.evaluate("() => window.scrollY") == scrolled
-    page.wait_for_timeout(400)
     page.locator(".leaflet-control-zoom-out").focus()
     page.keyboard.press("Space")
-    page.wait_for_function(f"() => window.participateMap.map.getZoom() < {start} + 2")
-    page.wait_for_timeout(400)
+    wait_for_zoom(page, f"< {start} + 2")
 
     # Shift+Tab back from the zoom buttons: seven named districts, each panned into view
     zoom_in.focus()
@@ -425,26 +435,35 @@ def test_the_map_by_keyboard(page: Page, council: None, lang: str) -> None:
     assert_accessible(page, f"map chosen by keyboard ({lang})")
 
 
+# Where the city's bounds are on the map, in the map's pixels, and the attribution's top.
+CITY_EDGES = """() => {
+    const m = window.participateMap.map;
+    const [[south, west], [north, east]] = window.participateMap.bounds;
+    const sw = m.latLngToContainerPoint([south, west]);
+    const ne = m.latLngToContainerPoint([north, east]);
+    const a = m.getContainer().querySelector(".leaflet-control-attribution");
+    const size = m.getSize();
+    return {left: sw.x, bottom: sw.y, right: ne.x, top: ne.y,
+            width: size.x, height: size.y,
+            attributionTop: a ? size.y - a.offsetHeight : size.y,
+            attributionText: a ? a.textContent : ""};
+}"""
+
+
 @pytest.mark.parametrize("width", [320, 390, 768, 1280, 1920])
 def test_the_whole_city_is_in_view_above_the_attribution(new_page, width: int) -> None:
     page = new_page(viewport={"width": width, "height": 900})
     nav = CouncillorMap(page, "sv")
     nav.open_map()
-    page.wait_for_timeout(400)  # fitting animates
-    edges = page.evaluate(
-        """() => {
-            const m = window.participateMap.map;
-            const [[south, west], [north, east]] = window.participateMap.bounds;
-            const sw = m.latLngToContainerPoint([south, west]);
-            const ne = m.latLngToContainerPoint([north, east]);
-            const a = m.getContainer().querySelector(".leaflet-control-attribution");
-            const size = m.getSize();
-            return {left: sw.x, bottom: sw.y, right: ne.x, top: ne.y,
-                    width: size.x, height: size.y,
-                    attributionTop: a ? size.y - a.offsetHeight : size.y,
-                    attributionText: a ? a.textContent : ""};
-        }"""
+    # The map fits the city once it is laid out: wait for that, then check every edge.
+    page.wait_for_function(
+        f"""() => {{
+            const e = ({CITY_EDGES})();
+            return e.left >= 0 && e.top >= 0 && e.right <= e.width
+                && e.bottom <= e.attributionTop;
+        }}"""
     )
+    edges = page.evaluate(CITY_EDGES)
     assert edges["left"] >= 0, edges
     assert edges["top"] >= 0, edges
     assert edges["right"] <= edges["width"], edges
@@ -454,16 +473,19 @@ def test_the_whole_city_is_in_view_above_the_attribution(new_page, width: int) -
     assert page.locator("main").inner_text().count("HSY / Seutukartta") == 1
 
     # turned or resized: still the whole city
-    page.set_viewport_size({"width": max(320, width // 2), "height": 900})
-    page.wait_for_timeout(400)
-    assert page.evaluate(
-        """() => {
+    narrower = max(320, width // 2)
+    page.set_viewport_size({"width": narrower, "height": 900})
+    # Leaflet notices the new size on the next animation frame and fits the city again.
+    page.wait_for_function(
+        """(width) => {
             const m = window.participateMap.map;
             const b = window.participateMap.bounds;
             const size = m.getSize();
-            return b.every(([lat, lon]) => {
-                const p = m.latLngToContainerPoint([lat, lon]);
-                return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
-            });
-        }"""
+            return m.getContainer().clientWidth === size.x && size.x <= width
+                && b.every(([lat, lon]) => {
+                    const p = m.latLngToContainerPoint([lat, lon]);
+                    return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
+                });
+        }""",
+        arg=narrower,
     )
