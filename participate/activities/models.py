@@ -101,6 +101,16 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
             sqlite_where=sa.text("status = 'submitted'"),
             postgresql_where=sa.text("status = 'submitted'"),
         ),
+        # The queue filtered by district: the filter column, then the queue's
+        # order, over submitted items only. Migration 0018.
+        sa.Index(
+            "ix_activities_queue_district",
+            "district_id",
+            sa.text("COALESCE(submitted_at, status_changed_at)"),
+            "id",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
         # The public lists (upcoming soonest first, the archive newest first) and their
         # "not yet ended" / "ended" split, over published activities only. Migration 0008.
         sa.Index(

@@ -113,6 +113,24 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
             sqlite_where=sa.text("status = 'submitted'"),
             postgresql_where=sa.text("status = 'submitted'"),
         ),
+        # The queue filtered by language or district: the filter column, then the queue's
+        # order, over submitted items only. Migration 0018.
+        sa.Index(
+            "ix_initiatives_queue_language",
+            "language",
+            sa.text("COALESCE(submitted_at, status_changed_at)"),
+            "id",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
+        sa.Index(
+            "ix_initiatives_queue_district",
+            "district_id",
+            sa.text("COALESCE(submitted_at, status_changed_at)"),
+            "id",
+            sqlite_where=sa.text("status = 'submitted'"),
+            postgresql_where=sa.text("status = 'submitted'"),
+        ),
         # The public lists' orders over the public statuses. Scanned backwards for "newest
         # first"; the last column (id) makes the order total, as keyset paging needs.
         # Migration 0008.

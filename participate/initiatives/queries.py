@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, raiseload
 
 from participate import textsearch
 from participate.districts.models import District
@@ -379,16 +379,22 @@ def list_supported_by(user_id: int) -> list[Initiative]:
     return list(db.session.scalars(query))
 
 
-def list_unanswered(*, limit: int = 200) -> list[Initiative]:
-    """Published initiatives waiting for the city's answer, oldest first (the desk)."""
+UNANSWERED_PER_PAGE = 50
+
+
+def list_unanswered(*, page: int = 1, per_page: int | None = None) -> BoundedPagination:
+    """Published initiatives waiting for the city's answer, oldest first (the desk): one page
+    (`per_page`, default UNANSWERED_PER_PAGE) and a count up to paging.MAX_LISTED_ROWS (then
+    `is_capped`; the pages reach the oldest that many), two queries whatever the number
+    waiting. Only the initiative's own columns are shown, so nothing is joined (a
+    relationship read by mistake raises)."""
     query = (
         sa.select(Initiative)
         .where(Initiative.status == Status.PUBLISHED)
-        .options(*LIST_OPTIONS)
+        .options(raiseload("*"))
         .order_by(Initiative.published_at, Initiative.id)
-        .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return bounded_paginate(query, page=page, per_page=per_page or UNANSWERED_PER_PAGE)
 
 
 def list_themes(*, active_only: bool = True) -> list[Theme]:

@@ -154,7 +154,11 @@ def _language_condition(model: type[ModeratedMixin], lang: str) -> sa.ColumnElem
 
 
 def _waiting_rows(
-    model: type[ModeratedMixin], filters: QueueFilters, now: datetime, limit: int | None = None
+    model: type[ModeratedMixin],
+    filters: QueueFilters,
+    now: datetime,
+    limit: int | None = None,
+    bound: int | None = None,
 ) -> list[sa.Select[Any]]:
     """(kind, item_id, since, report_count) of the kind's waiting items matching the filters:
     submitted ones, and any with open reports (waiting since the first open report).
@@ -164,7 +168,8 @@ def _waiting_rows(
     since COALESCE(submitted_at, status_changed_at), id), "reported" starts from the open
     reports (`ix_reports_open`). With `limit`, each half is cut to its first `limit` rows in
     the queue's order, so a page reads that many index entries per half instead of sorting
-    everything waiting."""
+    everything waiting. With `bound` (counting), each half stops after that many rows in
+    no particular order."""
     reports = _open_reports(model.moderation_kind)
     item_id = model.id  # type: ignore[attr-defined]
     kind = sa.literal(model.moderation_kind, sa.String).label("kind")
@@ -204,24 +209,27 @@ def _waiting_rows(
             query = query.where(since <= now - timedelta(days=filters.min_age_days))
         if limit is not None:
             query = query.order_by(since, item_id).limit(limit)
+        elif bound is not None:
+            query = query.limit(bound)
         halves.append(query)
     return halves
 
 
 def _queue_union(
-    filters: QueueFilters, now: datetime, limit: int | None = None
+    filters: QueueFilters, now: datetime, limit: int | None = None, bound: int | None = None
 ) -> sa.Subquery | None:
     """Everything waiting that matches the filters as one UNION ALL; with `limit`, only each
-    half's first `limit` rows in the queue's order (enough for a page ending at `limit`)."""
+    half's first `limit` rows in the queue's order (enough for a page ending at `limit`);
+    with `bound`, at most `bound` rows of each half (enough to count up to `bound`)."""
     selects = [
         half
         for model in QUEUE_KINDS
         if not filters.kind or model.moderation_kind == filters.kind
-        for half in _waiting_rows(model, filters, now, limit)
+        for half in _waiting_rows(model, filters, now, limit, bound)
     ]
     if not selects:
         return None
-    if limit is not None:  # a compound SELECT takes ORDER BY/LIMIT only in subqueries
+    if limit is not None or bound is not None:  # ORDER BY/LIMIT only in subqueries
         selects = [sa.select(half.subquery()) for half in selects]
     return sa.union_all(*selects).subquery("queue")
 
@@ -281,14 +289,26 @@ class QueuePage(Pagination):
             entries.append(QueueEntry(row.kind, item, since, now - since, int(row.report_count)))
         return entries
 
+    @property
+    def is_count_bounded(self) -> bool:
+        """True when a filtered count stopped at MAX_LISTED_ROWS + 1: the page says "more
+        than MAX_LISTED_ROWS" rather than a number (the unfiltered total is always exact)."""
+        return self._query_args["total"] is None and self.is_capped
+
     def _query_count(self) -> int:
+        """The unfiltered total from the caller's per-kind counts; a filtered one counted up
+        to MAX_LISTED_ROWS + 1 (each half of the union stops there too), so its cost is
+        bounded like the pages' (the indexes of migration 0018 serve the language and
+        district filters)."""
         known: int | None = self._query_args["total"]
         if known is not None:
             return known
-        union = _queue_union(self._query_args["filters"], self._query_args["now"])
+        bound = MAX_LISTED_ROWS + 1
+        union = _queue_union(self._query_args["filters"], self._query_args["now"], bound=bound)
         if union is None:
             return 0
-        return int(db.session.scalar(sa.select(sa.func.count()).select_from(union)) or 0)
+        limited = sa.select(union.c.item_id).limit(bound).subquery()
+        return int(db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0)
 
 
 def _aware(moment: datetime | str) -> datetime:

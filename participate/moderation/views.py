@@ -56,6 +56,7 @@ from participate.moderation.forms import (
 )
 from participate.moderation.models import StandardReason
 from participate.moderation.periods import Period, last_full_months, recent_months
+from participate.paging import abort_past_the_end
 from participate.text import format_body
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin
@@ -279,9 +280,12 @@ def edit(kind: str, item_id: int) -> ResponseReturnValue:
 @bp.route("/initiatives/unanswered")
 @role_required(Role.MODERATOR)
 def unanswered() -> str:
-    return render_template(
-        "moderation/unanswered.html", initiatives=initiative_queries.list_unanswered()
-    )
+    """Published initiatives without the city's answer, oldest first, 50 a page; the pages
+    reach the oldest 1,000 (the count says "more than" above that), 404 past the last."""
+    page = page_number(request.args)
+    pagination = initiative_queries.list_unanswered(page=page)
+    abort_past_the_end(page, pagination.pages)
+    return render_template("moderation/unanswered.html", pagination=pagination)
 
 
 @bp.route("/initiatives/council-clock")

@@ -340,3 +340,33 @@ def test_bad_answers_are_refused_and_kept(app, client, login_as, outbox, overrid
     assert soup.select_one("#decision_maker")["value"] == data["decision_maker"]
     assert _status(app, initiative.id) == Status.PUBLISHED
     assert [m for m in outbox() if m.template == "initiatives/answered"] == []
+
+
+def test_unanswered_pages_count_to_the_bound_and_say_so(app, client, login_as, monkeypatch):
+    """The unanswered list pages 50 at a time through the oldest 1,000 (here 2 and 3): two
+    queries whatever the number waiting, "more than" above the bound, 404 past the end."""
+    from participate import paging
+    from participate.initiatives import queries as initiative_queries
+
+    monkeypatch.setattr(initiative_queries, "UNANSWERED_PER_PAGE", 2)
+    login_as("moderator")
+    with app.app_context():
+        made = [factories.create_initiative(title=f"Aloite {n}") for n in range(4)]
+        for days, initiative in enumerate(made):
+            row = db.session.get(Initiative, initiative.id)
+            row.published_at = utcnow() - timedelta(days=10 - days)
+        db.session.commit()
+    soup = pages.get(client, "/en/moderation/initiatives/unanswered")
+    assert "4 initiatives are waiting for an answer" in pages.text(soup.select_one(".lead"))
+    titles = [a.get_text(strip=True) for a in soup.select("tbody td:first-child a")]
+    assert titles == ["Aloite 0", "Aloite 1"]
+    soup = pages.get(client, "/en/moderation/initiatives/unanswered?page=2")
+    assert [a.get_text(strip=True) for a in soup.select("tbody td:first-child a")] == [
+        "Aloite 2",
+        "Aloite 3",
+    ]
+    assert client.get("/en/moderation/initiatives/unanswered?page=3").status_code == 404
+    monkeypatch.setattr(paging, "MAX_LISTED_ROWS", 3)
+    soup = pages.get(client, "/fi/moderation/initiatives/unanswered?page=2")
+    assert "Yli 3" in pages.text(soup.select_one(".lead"))
+    assert [a.get_text(strip=True) for a in soup.select("tbody td:first-child a")] == ["Aloite 2"]
