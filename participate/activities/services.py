@@ -29,7 +29,7 @@ from participate.errors import DomainError
 from participate.extensions import db
 from participate.i18n.locale import LANGS
 from participate.locking import lock_row
-from participate.signals import record_change
+from participate.signals import Subject, record_change
 from participate.workflow.services import apply_action
 from participate.workflow.states import Action, NotAllowed, Status, check_can_contribute
 
@@ -214,11 +214,9 @@ def update_activity(activity: Activity, details: ActivityDetails, *, actor: User
     db.session.flush()
     if changed:
         record_change(
-            kind="activity",
-            action="activity.update",
+            Subject.of(activity),
+            "update",
             actor=actor,
-            object_id=activity.id,
-            object_title=activity.title().text,
             before={name: before[name] for name in changed},
             after={name: after[name] for name in changed},
         )
@@ -337,11 +335,9 @@ def cancel_activity(activity: Activity, *, actor: User, note: str) -> int:
     activity.sequence += 1
     db.session.flush()
     record_change(
-        kind="activity",
-        action="activity.cancel",
+        Subject.of(activity),
+        "cancel",
         actor=actor,
-        object_id=activity.id,
-        object_title=activity.title().text,
         reason=note,
         before={"is_cancelled": False},
         after={"is_cancelled": True},

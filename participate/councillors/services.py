@@ -25,7 +25,7 @@ from participate.councillors.models import (
 from participate.districts.models import District
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.signals import record_change
+from participate.signals import Subject, record_change
 
 NAME_MAX = 80
 EMAIL_MAX = 254
@@ -210,7 +210,7 @@ def create_councillor(data: CouncillorData, *, actor: User | None = None) -> Cou
     except sa.exc.IntegrityError as exc:
         raise _taken_error() from exc
     if actor is not None:
-        _audit(councillor, "councillor.create", actor, after=_plain(values))
+        record_change(_subject(councillor), "create", actor=actor, after=_plain(values))
     return councillor
 
 
@@ -219,23 +219,9 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {key: getattr(value, "value", value) for key, value in values.items()}
 
 
-def _audit(
-    councillor: Councillor,
-    action: str,
-    actor: User,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_change(
-        kind="councillor",
-        action=action,
-        actor=actor,
-        object_id=councillor.id,
-        object_title=f"{councillor.first_name} {councillor.last_name}",
-        before=before,
-        after=after,
-    )
+def _subject(councillor: Councillor) -> Subject:
+    """The councillor as the audit log names them: "First Last"."""
+    return Subject("councillor", councillor.id, f"{councillor.first_name} {councillor.last_name}")
 
 
 def update_councillor(
@@ -259,8 +245,12 @@ def update_councillor(
         except sa.exc.IntegrityError as exc:
             raise _taken_error() from exc
         if actor is not None:
-            _audit(
-                councillor, "councillor.update", actor, before=_plain(before), after=_plain(after)
+            record_change(
+                _subject(councillor),
+                "update",
+                actor=actor,
+                before=_plain(before),
+                after=_plain(after),
             )
     return bool(after)
 
@@ -268,7 +258,7 @@ def update_councillor(
 def delete_councillor(councillor: Councillor, *, actor: User | None = None) -> None:
     if actor is not None:
         before = {f.name: getattr(councillor, f.name) for f in fields(CouncillorData)}
-        _audit(councillor, "councillor.delete", actor, before=_plain(before))
+        record_change(_subject(councillor), "delete", actor=actor, before=_plain(before))
     db.session.delete(councillor)
     db.session.flush()
 

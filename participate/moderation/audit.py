@@ -7,9 +7,8 @@ has a trigger, see the migration), so the log can be trusted in a dispute.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship
@@ -18,9 +17,6 @@ from participate.accounts.models import User
 from participate.db import Base, utcnow
 from participate.extensions import db
 from participate.signals import content_changed
-
-if TYPE_CHECKING:
-    from participate.workflow.models import ModeratedMixin
 
 
 class AuditEntry(Base):
@@ -77,46 +73,6 @@ def _refuse_bulk_change(state: ORMExecuteState) -> None:
         raise AuditLogIsAppendOnly("audit entries are never changed or deleted")
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What an audit entry is about: a kind ("initiative", "activity", "user", "reason",
-    "bulk"), the record's id (None: several records) and its title at the time."""
-
-    kind: str
-    id: int | None
-    title: str = ""
-
-    @classmethod
-    def of(cls, item: ModeratedMixin) -> Subject:
-        """A moderated item (an initiative, an activity, …): its kind, id and title."""
-        item_id = int(item.id)  # type: ignore[attr-defined]
-        return cls(item.moderation_kind, item_id, item.moderation_title())
-
-
-def record_on(
-    subject: Subject,
-    verb: str,
-    *,
-    actor: User | None,
-    reason: str = "",
-    before: Any = None,
-    after: Any = None,
-) -> AuditEntry:
-    """The entry for `verb` ("approve", "edit", "block", …) done to `subject`: its action is
-    "<kind>.<verb>". `before`/`after`: JSON-serialisable values of what changed, or None.
-    `actor` None: the system (e.g. hiding after residents' reports)."""
-    return record(
-        actor=actor,
-        action=f"{subject.kind}.{verb}",
-        object_kind=subject.kind,
-        object_id=subject.id,
-        object_title=subject.title,
-        reason=reason,
-        before=before,
-        after=after,
-    )
-
-
 def record(
     *,
     actor: User | None,
@@ -128,8 +84,9 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Insert one entry (the desk's services call `record_on`; features reach this through
-    `participate.signals.record_change`). The title is cut to 300 characters."""
+    """Insert one entry. Services announce changes with `participate.signals.record_change`
+    (the desk's own decisions too), which reaches this through `_record_content_change`;
+    the title is cut to 300 characters."""
     entry = AuditEntry(
         actor_id=actor.id if actor else None,
         action=action,

@@ -18,7 +18,6 @@ from participate.accounts.models import User
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.locking import lock_row
-from participate.moderation import audit
 from participate.moderation.models import REPORT_DETAILS_MAX, Report, ReportOutcome, ReportReason
 from participate.moderation.queries import count_open_reports
 from participate.moderation.services import (
@@ -28,6 +27,7 @@ from participate.moderation.services import (
     item_id,
     notify,
 )
+from participate.signals import Subject, record_change
 from participate.workflow.models import ModeratedMixin
 from participate.workflow.states import Action, NotAllowed, check_can_contribute
 
@@ -85,8 +85,8 @@ def report_item(
             db.session.add(report)
     except sa.exc.IntegrityError as exc:
         raise AlreadyReported() from exc
-    audit.record_on(
-        audit.Subject.of(item),
+    record_change(
+        Subject.of(item),
         "report",
         actor=reporter,
         reason=details,
@@ -140,8 +140,8 @@ def close_reports(item: ModeratedMixin, *, actor: User, note: str = "") -> Repor
     closed = close_open_reports(item, actor=actor, outcome=outcome)
     if not closed:
         raise NoOpenReports()
-    audit.record_on(
-        audit.Subject.of(item),
+    record_change(
+        Subject.of(item),
         "reports_closed",
         actor=actor,
         reason=note.strip(),

@@ -21,7 +21,6 @@ from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
 from participate.mail.services import mail_user
-from participate.moderation import audit
 from participate.moderation.editing import EDITORS
 from participate.moderation.models import (
     Report,
@@ -29,6 +28,7 @@ from participate.moderation.models import (
     StandardReason,
 )
 from participate.moderation.queries import QUEUE_KINDS
+from participate.signals import Subject, record_change
 from participate.urls import external_url
 from participate.workflow.models import ModeratedMixin, Transition
 from participate.workflow.services import apply_action
@@ -103,8 +103,8 @@ def decide(
     after: dict[str, Any] = {"status": transition.to_status.value, **(details or {})}
     if reasons:
         after["standard_reasons"] = [standard.id for standard in reasons]
-    audit.record_on(
-        audit.Subject.of(item),
+    record_change(
+        Subject.of(item),
         action.value,
         actor=actor,
         reason=transition.reason,
@@ -196,8 +196,8 @@ def decide_many(
             result.done.append((kind, item))
     if result.done:
         titles = ", ".join(item_title(item) for _kind, item in result.done)
-        audit.record_on(
-            audit.Subject("bulk", None, titles),
+        record_change(
+            Subject("bulk", None, titles),
             action.value,
             actor=actor,
             reason=reason.strip(),
@@ -257,8 +257,8 @@ def edit_item(
     changes = EDITORS[kind].apply(item, dict(values), actor)
     if not changes:
         raise NothingChanged()
-    audit.record_on(
-        audit.Subject.of(item),
+    record_change(
+        Subject.of(item),
         "edit",
         actor=actor,
         reason=note,

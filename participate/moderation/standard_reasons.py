@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from participate.accounts.models import User
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.moderation import audit
 from participate.moderation.models import REASON_TEXT_MAX, StandardReason
+from participate.signals import Subject, record_change
 from participate.workflow.states import NotAllowed
 
 
@@ -42,9 +42,9 @@ def _reason_values(reason: StandardReason) -> dict[str, Any]:
     }
 
 
-def _subject(reason: StandardReason, actor: User) -> audit.Subject:
+def _subject(reason: StandardReason, actor: User) -> Subject:
     """The reason as the audit log names it: its text in the moderator's language."""
-    return audit.Subject("reason", reason.id, reason.text(actor.language).text)
+    return Subject("reason", reason.id, reason.text(actor.language).text)
 
 
 def save_reason(
@@ -73,7 +73,7 @@ def save_reason(
     reason.position = data.position
     reason.is_active = data.is_active
     db.session.flush()
-    audit.record_on(
+    record_change(
         _subject(reason, actor),
         "create" if before is None else "update",
         actor=actor,
@@ -87,7 +87,7 @@ def delete_reason(reason: StandardReason, *, actor: User) -> None:
     """Past decisions keep their text (it is in the transitions and the audit log)."""
     if not actor.is_moderator:
         raise NotAllowed()
-    audit.record_on(
+    record_change(
         _subject(reason, actor),
         "delete",
         actor=actor,

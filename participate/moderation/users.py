@@ -12,7 +12,7 @@ from participate.accounts.models import Role, User
 from participate.db import utcnow
 from participate.errors import DomainError
 from participate.extensions import db
-from participate.moderation import audit
+from participate.signals import Subject, record_change
 from participate.workflow.states import NotAllowed
 
 REASON_MAX = 2000
@@ -22,9 +22,9 @@ class InvalidAccountChange(DomainError):
     pass
 
 
-def _subject(user: User) -> audit.Subject:
+def _subject(user: User) -> Subject:
     """The account as the audit log names it: "Name <address>"."""
-    return audit.Subject("user", user.id, f"{user.display_name} <{user.email}>")
+    return Subject("user", user.id, f"{user.display_name} <{user.email}>")
 
 
 def _check_reason(reason: str, *, required: bool, field: str) -> str:
@@ -54,7 +54,7 @@ def change_role(user: User, role: Role, *, actor: User, reason: str = "") -> Non
     before = user.role
     user.role = role
     db.session.flush()
-    audit.record_on(
+    record_change(
         _subject(user),
         "role",
         actor=actor,
@@ -85,7 +85,7 @@ def _set_blocked(user: User, blocked: bool, *, actor: User, reason: str) -> None
     reason = _check_reason(reason, required=blocked, field="block_reason")
     user.blocked_at = utcnow() if blocked else None
     db.session.flush()
-    audit.record_on(
+    record_change(
         _subject(user),
         "block" if blocked else "unblock",
         actor=actor,
