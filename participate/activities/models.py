@@ -112,11 +112,14 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
             postgresql_where=sa.text("status = 'submitted'"),
         ),
         # The public lists (upcoming soonest first, the archive newest first) and their
-        # "not yet ended" / "ended" split, over published activities only. Migration 0008.
+        # "not yet ended" / "ended" split, over published activities only (migration 0008);
+        # with ends_at in the entry the split is checked in the index, so neither list
+        # reads the other's rows from the table before its own (migration 0019).
         sa.Index(
             "ix_activities_published_starts",
             "starts_at",
             "id",
+            "ends_at",
             sqlite_where=sa.text("status = 'published'"),
             postgresql_where=sa.text("status = 'published'"),
         ),
