@@ -12,10 +12,11 @@ tests/test_architecture.py enforces it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 
 
 def base_url() -> str:
@@ -62,3 +63,24 @@ def external_path(path: str) -> str:
         raise ValueError(f"not an absolute path: {path!r}")
     base = urlsplit(base_url())
     return f"{base.scheme}://{base.netloc}{path}"
+
+
+# An id no real row has, written once into a URL and then replaced by each row's id.
+_SENTINEL_ID = 987_654_321
+
+
+def url_per_id(
+    endpoint: str, key: str, *, external: bool = False, **values: Any
+) -> Callable[[int], str]:
+    """A function id → the URL of `endpoint` with `key=id`, built once (`url_for`, or
+    `external_url` with `external=True`) for lists that link every row (the API, the feeds,
+    the map's points), where building a URL per row cost more than the row itself.
+
+    `key` must be an `<int:…>` part of the route (written as plain digits). Raises werkzeug's
+    `BuildError` as `url_for`, and ValueError if the built URL does not hold the id once."""
+    build = external_url if external else url_for
+    url = build(endpoint, **{key: _SENTINEL_ID}, **values)
+    head, found, tail = url.partition(str(_SENTINEL_ID))
+    if not found or str(_SENTINEL_ID) in tail:
+        raise ValueError(f"{endpoint}: {key} is not written once in {url!r}")
+    return lambda row_id: f"{head}{int(row_id)}{tail}"

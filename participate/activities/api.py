@@ -11,6 +11,8 @@ follow Accept-Language. `next`/`previous` carry keyset cursors (issue #11).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import jsonify, request
@@ -33,7 +35,7 @@ from participate.api.shapes import district_object, localised, timestamp
 from participate.db import utcnow
 from participate.i18n.content import current_lang
 from participate.paging import count_at_most
-from participate.urls import external_url
+from participate.urls import url_per_id
 from participate.workflow.states import Status
 
 DEFAULT_PER_PAGE = 50
@@ -41,13 +43,32 @@ DEFAULT_PER_PAGE = 50
 KEPT_ARGS = ("district", "from", "to", "language", "has_places")
 
 
-def activity_json(row: queries.ActivityRow, lang: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Links:
+    """An activity's page and .ics in one language, by id (built once for a whole list)."""
+
+    page: Callable[[int], str]
+    ics: Callable[[int], str]
+
+    @classmethod
+    def of(cls, lang: str) -> Links:
+        return cls(
+            url_per_id("activities.detail", "activity_id", external=True, lang_code=lang),
+            url_per_id("activities.calendar", "activity_id", external=True, lang_code=lang),
+        )
+
+
+def activity_json(
+    row: queries.ActivityRow, lang: str, links: Links | None = None
+) -> dict[str, Any]:
+    """One activity in the API's shape; `links` (Links.of(lang)) is reused by a list."""
     a = row.activity
     window = a.signup_window()
+    links = links or Links.of(lang)
     return {
         "id": a.id,
-        "url": external_url("activities.detail", lang_code=lang, activity_id=a.id),
-        "ics": external_url("activities.calendar", lang_code=lang, activity_id=a.id),
+        "url": links.page(a.id),
+        "ics": links.ics(a.id),
         "title": localised(a, "title"),
         "description": localised(a, "description"),
         "accessibility": localised(a, "accessibility"),
@@ -99,13 +120,14 @@ def activities_list() -> Any:
     filters = form.filters()
     args = {key: value for key, value in request.args.items() if key in KEPT_ARGS}
     cursor = decode_keyset(paging, queries.ORDER_COLUMNS)
+    links = Links.of(lang)
     if uses_keyset(paging):
         now = utcnow()
         page = queries.list_activities_keyset(
             filters, cursor=cursor, per_page=paging.per_page, now=now
         )
         count = count_at_most(queries.filtered_select(filters, now=now), COUNT_LIMIT)
-        items = [activity_json(row, lang) for row in page.items]
+        items = [activity_json(row, lang, links) for row in page.items]
         return jsonify(keyset_paged("api.activities_list", args, paging, page, items, count))
     # A numbered page (?page=N): OFFSET paging, bounded like the HTML list.
     result = queries.list_activities(filters, page=paging.page, per_page=paging.per_page)
@@ -116,7 +138,7 @@ def activities_list() -> Any:
             "api.activities_list",
             args,
             paging,
-            [activity_json(row, lang) for row in rows],
+            [activity_json(row, lang, links) for row in rows],
             result.total,
         )
     )

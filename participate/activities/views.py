@@ -52,7 +52,7 @@ from participate.i18n.urls import LANG_PREFIX
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
 from participate.theme import current_theme
-from participate.urls import external_url, origin_host
+from participate.urls import external_url, origin_host, url_per_id
 from participate.workflow.states import Status
 
 bp = Blueprint("activities", __name__, url_prefix=LANG_PREFIX)
@@ -281,6 +281,7 @@ def calendar_feed() -> Response:
         abort(404)
 
     def render() -> bytes:
+        detail_url = url_per_id(".detail", "activity_id", external=True)
         name = (
             _("Activities in %(district)s", district=district.name(lang))
             if district
@@ -290,7 +291,7 @@ def calendar_feed() -> Response:
             queries.list_for_calendar(district.id if district else None),
             lang=lang,
             name=name,
-            url_of=lambda activity: external_url(".detail", activity_id=activity.id),
+            url_of=lambda activity: detail_url(activity.id),
             host=origin_host(),
         )
 

@@ -10,6 +10,7 @@ of …"); names of themes and districts come in all three languages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import jsonify, request
@@ -31,7 +32,7 @@ from participate.i18n.locale import DEFAULT_LANG, LANGS
 from participate.initiatives import opendata, queries
 from participate.initiatives.models import Initiative
 from participate.paging import count_at_most
-from participate.urls import external_url
+from participate.urls import url_per_id
 
 
 def _lang() -> str:
@@ -39,11 +40,16 @@ def _lang() -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def _record(initiative: Initiative, lang: str) -> dict[str, Any]:
-    url = external_url("initiatives.detail", lang_code=lang, initiative_id=initiative.id)
-    record = opendata.public_record(initiative, url)
-    record["api_url"] = external_url("api.initiative_detail", initiative_id=initiative.id)
-    return record
+def _records(initiatives: Iterable[Initiative], lang: str) -> list[dict[str, Any]]:
+    """The API's records, each with its page (in `lang`) and API URL, built once per list."""
+    page = url_per_id("initiatives.detail", "initiative_id", external=True, lang_code=lang)
+    api = url_per_id("api.initiative_detail", "initiative_id", external=True)
+    records = []
+    for initiative in initiatives:
+        record = opendata.public_record(initiative, page(initiative.id))
+        record["api_url"] = api(initiative.id)
+        records.append(record)
+    return records
 
 
 @bp.route("/initiatives")
@@ -61,13 +67,13 @@ def initiatives_list() -> Response:
     if uses_keyset(paging):
         page = queries.list_public_keyset(filters, cursor=cursor, per_page=paging.per_page)
         with force_locale(lang):
-            items = [_record(initiative, lang) for initiative in page.items]
+            items = _records(page.items, lang)
         count = count_at_most(queries.public_where(filters), COUNT_LIMIT)
         return jsonify(keyset_paged("api.initiatives_list", args, paging, page, items, count))
     # A numbered page (?page=N): OFFSET paging, bounded like the HTML list.
     pagination = queries.list_public(filters, page=paging.page, per_page=paging.per_page)
     with force_locale(lang):
-        items = [_record(initiative, lang) for initiative in pagination.items]
+        items = _records(pagination.items, lang)
     return jsonify(paged("api.initiatives_list", args, paging, items, pagination.total or 0))
 
 
@@ -78,4 +84,4 @@ def initiative_detail(initiative_id: int) -> Response:
         raise ApiError(404, _("There is no such initiative."))
     lang = _lang()
     with force_locale(lang):
-        return jsonify(_record(initiative, lang))
+        return jsonify(_records([initiative], lang)[0])

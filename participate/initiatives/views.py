@@ -6,6 +6,7 @@ follow, open data), each thin; the logic is in services.py and queries.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +49,7 @@ from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, AuthorDisplay,
 from participate.inputs import page_number
 from participate.paging import abort_past_the_end
 from participate.text import format_body
-from participate.urls import external_url, origin_host
+from participate.urls import external_url, origin_host, url_per_id
 from participate.workflow.services import list_transitions
 from participate.workflow.states import Action, Status
 
@@ -176,6 +177,9 @@ def map_points() -> BaseResponse:
     if raw_bbox and bbox is None:
         abort(400)
     rows, truncated = queries.list_points(filters, bbox)
+    # Built once per request, not per point (up to MAP_POINTS_MAX of them).
+    detail_url = url_per_id(".detail", "initiative_id")
+    labels = {status: Status(status).label for status in {row.status for row in rows}}
     features = [
         {
             "type": "Feature",
@@ -185,8 +189,8 @@ def map_points() -> BaseResponse:
             "properties": {
                 "title": row.title,
                 "lang": row.language,
-                "url": url_for(".detail", initiative_id=row.id),
-                "status": Status(row.status).label,
+                "url": detail_url(row.id),
+                "status": labels[row.status],
             },
         }
         for row in rows
@@ -504,8 +508,10 @@ def file_with_city(initiative_id: int) -> ResponseReturnValue:
 # Open data ---------------------------------------------------------------------------------
 
 
-def _entry_url(initiative: Initiative) -> str:
-    return external_url(".detail", initiative_id=initiative.id)
+def _entry_urls() -> Callable[[Initiative], str]:
+    """Each initiative's absolute page URL, built once for a whole feed or export."""
+    detail = url_per_id(".detail", "initiative_id", external=True)
+    return lambda initiative: detail(initiative.id)
 
 
 @bp.route("/feed.atom")
@@ -516,7 +522,7 @@ def feed() -> Response:
         host=origin_host(),
         feed_url=external_url(".feed"),
         page_url=external_url(".index"),
-        entry_url=_entry_url,
+        entry_url=_entry_urls(),
     )
     response = Response(body, content_type="application/atom+xml; charset=utf-8")
     return conditional(response, max_age=LIST_MAX_AGE)
@@ -526,7 +532,7 @@ def feed() -> Response:
 def export_csv() -> Response:
     filters = queries.parse_filters(request.args)
     body = opendata.csv_export(
-        queries.list_all_public(filters), lang=current_lang(), entry_url=_entry_url
+        queries.list_all_public(filters), lang=current_lang(), entry_url=_entry_urls()
     )
     return Response(
         body.encode("utf-8"),

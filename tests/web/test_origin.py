@@ -205,3 +205,28 @@ def test_proxy_fix_decides_whose_forwarded_headers_count(settings, proxies, expe
     assert seen == {"addr": expected, "scheme": "https" if proxies else "http"}
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("row_id", [1, 7, 10, 987_654_320, 2_000_000_000])
+def test_url_per_id_builds_what_url_for_builds(app, row_id):
+    from flask import url_for
+
+    from participate.urls import url_per_id
+
+    with app.test_request_context("/sv/initiatives/", headers={"Host": "evil.example"}):
+        relative = url_per_id("initiatives.detail", "initiative_id", lang_code="sv")
+        expected = url_for("initiatives.detail", lang_code="sv", initiative_id=row_id)
+        assert relative(row_id) == expected == f"/sv/initiatives/{row_id}"
+        absolute = url_per_id("activities.calendar", "activity_id", external=True, lang_code="en")
+        expected = external_url("activities.calendar", lang_code="en", activity_id=row_id)
+        assert absolute(row_id) == expected
+        assert expected.startswith("http://participate.test/en/activities/")
+
+
+def test_url_per_id_refuses_a_key_the_route_does_not_take(app):
+    from werkzeug.routing import BuildError
+
+    from participate.urls import url_per_id
+
+    with app.test_request_context("/fi/"), pytest.raises(BuildError):
+        url_per_id("web.index", "initiative_id")
