@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from participate.cli import LoadError, run_loader
 from participate.councillors import loaders
 from participate.extensions import db
 
@@ -25,7 +26,7 @@ def _import(path: Path) -> None:
         for error in failed.errors:
             click.echo(f"  {path.name}: {error}", err=True)
         raise click.exceptions.Exit(1) from failed
-    except loaders.LoadError as exc:
+    except LoadError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -54,12 +55,11 @@ def import_councillors_command(path: Path) -> None:
 @click.argument("path", type=path_type, default=loaders.COMPOSITION_FILE)
 def load_parties_command(path: Path) -> None:
     """Load or update the parties from the council composition JSON file."""
-    try:
-        result = loaders.load_parties(path)
-    except loaders.LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(
-        f"Parties: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged."
+    run_loader(
+        loaders.load_parties,
+        path,
+        report=lambda result: (
+            f"Parties: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        ),
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from participate.cli import LoadError
 from participate.councillors import services
 from participate.councillors.models import SERVICE_LANGUAGES, Councillor, CouncillorRole, Party
 from participate.districts.loaders import DATA_DIR
@@ -44,10 +45,6 @@ REQUIRED_COLUMNS = (
 )
 COMMITTEE_COLUMNS = ("committees_fi", "committees_sv", "committees_en")
 MAX_ROWS = 2000  # the council has 150 members and deputies; anything far larger is a mistake
-
-
-class LoadError(ValueError):
-    """The file cannot be read at all."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from shapely.geometry import shape
 
+from participate.cli import LoadError
 from participate.districts.models import District, PostalCode
 from participate.extensions import db
 
@@ -22,10 +23,6 @@ POSTAL_CODES_FILE = DATA_DIR / "espoo_postal_codes_overlap.csv"
 
 # A postal code counts as split when another district holds at least this share of it.
 SPLIT_SHARE = 0.10
-
-
-class LoadError(ValueError):
-    """The file cannot be loaded; the message says where and why."""
 
 
 @dataclass(frozen=True)
