@@ -92,6 +92,9 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         sa.CheckConstraint("max_group_size >= 1", name="group_size_positive"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_activities_starts_at", "starts_at"),
+        # The statistics' proposals over the period (statuses, decision times), read from
+        # the index alone. Migration 0020.
+        sa.Index("ix_activities_statistics", "first_submitted_at", "status", "first_decision_at"),
         # The desk's queue: submitted items in its order ("waiting since", id), read a page
         # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
         sa.Index(

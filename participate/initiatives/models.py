@@ -104,6 +104,17 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         sa.Index("ix_initiatives_status_published_at", "status", "published_at"),
         # The council report's and the statistics' period, in the report's order. Migration 0014.
         sa.Index("ix_initiatives_first_submitted", "first_submitted_at", "id"),
+        # The statistics' aggregates over the period (per month, district, theme, status,
+        # supports and decision times), read from the index alone. Migration 0020.
+        sa.Index(
+            "ix_initiatives_statistics",
+            "first_submitted_at",
+            "district_id",
+            "theme_id",
+            "status",
+            "support_count",
+            "first_decision_at",
+        ),
         # The desk's queue: submitted items in its order ("waiting since", id), read a page
         # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
         sa.Index(
@@ -276,6 +287,19 @@ class Support(Base):
 
     initiative: Mapped[Initiative] = relationship(lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class SupportHour(Base):
+    """How many supports were given in one UTC hour: kept by database triggers on `supports`
+    (migration 0020) on every insert, delete and change of `created_at`, so it always equals
+    `count(*)` of the supports of that hour. The statistics sum these rows per Helsinki
+    month (its offset from UTC is whole hours): at most 8,784 a year, however many supports.
+    Never written by the app."""
+
+    __tablename__ = "support_hours"
+
+    hour: Mapped[datetime] = mapped_column(primary_key=True)  # the hour's start, UTC
+    supports: Mapped[int]
 
 
 class Follow(Base):

@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from participate.extensions import db
-from participate.initiatives.models import Initiative, Support
+from participate.initiatives import supports
+from participate.initiatives.models import Initiative, Support, SupportHour
 from participate.moderation import statistics
 from participate.moderation.periods import Period, last_full_months, recent_months
 from participate.workflow.states import Status
 from tests import factories, pages
+from tests.plans import plans_of
 
 
 def at(*args: int) -> datetime:
@@ -253,3 +256,71 @@ def test_activities_listed_are_bounded_and_the_page_says_so(app, client, login_a
     monkeypatch.setattr(statistics, "ACTIVITIES_LISTED", 2)
     soup = pages.get(client, f"/en/moderation/statistics{args}")
     assert soup.select_one("#activities-capped") is None
+
+
+def _hours_from_supports() -> dict[datetime, int]:
+    counted: dict[datetime, int] = {}
+    for (created_at,) in db.session.execute(sa.select(Support.created_at)):
+        hour = created_at.replace(minute=0, second=0, microsecond=0)
+        counted[hour] = counted.get(hour, 0) + 1
+    return counted
+
+
+def _hours_stored() -> dict[datetime, int]:
+    rows = db.session.execute(sa.select(SupportHour.hour, SupportHour.supports))
+    return {hour: supports for hour, supports in rows if supports}
+
+
+def test_support_hours_always_equal_the_supports(app):
+    """Migration 0020: the hourly counts the statistics sum are kept by the database on every
+    write to `supports` (a support, a withdrawal, a changed time, a bulk statement, the
+    cascade when an initiative is deleted), on both databases."""
+    with app.test_request_context("/fi/"):
+        first = factories.create_initiative()
+        second = factories.create_initiative()
+        people = [factories.create_user() for _ in range(4)]
+        for person in people:
+            factories.create_support(first, person)
+        factories.create_support(second, people[0])
+        db.session.commit()
+        assert _hours_stored() == _hours_from_supports() != {}
+        # Through the service: withdrawing one support.
+        supports.withdraw_support(db.session.get(Initiative, first.id), user=people[1])
+        db.session.commit()
+        assert _hours_stored() == _hours_from_supports()
+        # Moved to other hours, one and several at once.
+        db.session.execute(
+            sa.update(Support)
+            .where(Support.user_id == people[2].id)
+            .values(created_at=at(2026, 3, 29, 0, 59))  # the hour before DST starts
+        )
+        db.session.execute(
+            sa.update(Support)
+            .where(Support.initiative_id == first.id, Support.user_id != people[2].id)
+            .values(created_at=at(2026, 3, 29, 1, 0))
+        )
+        assert _hours_stored() == _hours_from_supports()
+        assert _hours_stored()[at(2026, 3, 29, 1)] == 2
+        # Deleting the initiative deletes its supports (ON DELETE CASCADE).
+        db.session.execute(sa.delete(Initiative).where(Initiative.id == first.id))
+        assert _hours_stored() == _hours_from_supports()
+        db.session.commit()
+        assert _hours_stored() == _hours_from_supports()
+
+
+def test_supports_per_month_read_the_hourly_counts_and_the_index(app):
+    """The statistics read neither `supports` nor `initiatives` rows: the supports per month
+    come from `support_hours`, the initiatives' aggregates from indexes alone
+    (ix_initiatives_statistics, or 0014's index for the count per month)."""
+    with app.test_request_context("/fi/"):
+        factories.create_support(factories.create_initiative())
+        period = Period(date(2026, 1, 1), date(2026, 12, 31))
+        plans = plans_of(lambda: statistics._aggregate(period), price_out=("seqscan",))
+        assert not any("supports" in plan.replace("support_hours", "") for plan in plans), plans
+        initiative_plans = [plan for plan in plans if "initiatives" in plan]
+        # per month, district, theme and status; the decision times' count and percentiles
+        assert len(initiative_plans) == 6, initiative_plans
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL's at 100,000: performance.md
+            for plan in initiative_plans:  # an index with every column the aggregate needs
+                assert "USING COVERING INDEX" in plan, plan
+            assert any("ix_initiatives_statistics" in plan for plan in initiative_plans)
