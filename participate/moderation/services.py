@@ -64,10 +64,6 @@ def author_language(item: ModeratedMixin) -> str:
     return author.language if author is not None else "fi"
 
 
-def item_title(item: ModeratedMixin) -> str:
-    return item.moderation_title()
-
-
 def item_id(item: Any) -> int:
     return int(item.id)
 
@@ -140,7 +136,7 @@ def notify(
         author=author,
         action=action.value,
         kind=item.moderation_kind,
-        title=item_title(item),
+        title=item.moderation_title(),
         reason=reason,
         standard_reasons=list(standard_reasons),
         automatic=automatic,
@@ -195,7 +191,7 @@ def decide_many(
         else:
             result.done.append((kind, item))
     if result.done:
-        titles = ", ".join(item_title(item) for _kind, item in result.done)
+        titles = ", ".join(item.moderation_title() for _kind, item in result.done)
         record_change(
             Subject("bulk", None, titles),
             action.value,
@@ -273,7 +269,7 @@ def edit_item(
             subject=_l("The city's development manager edited your text"),
             template="moderation/edited",
             author=author,
-            title=item_title(item),
+            title=item.moderation_title(),
             reason=note,
             # (label, text now) per corrected field: the author sees exactly what changed.
             changes=[(FIELD_LABELS.get(name, name), new) for name, (_old, new) in changes.items()],
@@ -323,7 +319,7 @@ def close_open_reports(
             template="moderation/report_outcome",
             user=reporter,
             outcome=outcome.value,
-            title=item_title(item),
+            title=item.moderation_title(),
             standard_reasons=[standard.text(reporter.language).text for standard in reasons],
             link=external_url(endpoint, lang_code=reporter.language, **values)
             if item.is_public
