@@ -3,7 +3,8 @@
 Two mechanisms, for two kinds of reader:
 
 - `BoundedPagination` (HTML lists a person pages through by number): OFFSET paging over at
-  most `max_rows` rows of an indexed order. Its count stops at `max_rows + 1`
+  most `max_rows` rows of an indexed order; a page after the first finds its keys in the
+  order alone before loading its rows (`_deferred_join`). Its count stops at `max_rows + 1`
   (`SELECT count(*) FROM (… LIMIT max_rows + 1)`), so neither the count nor the deepest
   reachable page grows with the table; `is_capped` tells the page to say that only the
   first rows are listed and to suggest the filters.
@@ -65,7 +66,11 @@ class BoundedPagination(SelectPagination):
         if offset >= self.max_rows:
             return []
         select = self._query_args["select"]
-        select = select.limit(min(self.per_page, self.max_rows - offset)).offset(offset)
+        limit = min(self.per_page, self.max_rows - offset)
+        if offset:
+            select = _deferred_join(select, limit=limit, offset=offset)
+        else:
+            select = select.limit(limit)
         return list(db.session.execute(select).unique().scalars())
 
     def _query_count(self) -> int:
@@ -82,6 +87,24 @@ class BoundedPagination(SelectPagination):
         found = int(db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0)
         self.is_capped = found > self.max_rows
         return min(found, self.max_rows)
+
+
+def _deferred_join(select: sa.Select[Any], *, limit: int, offset: int) -> sa.Select[Any]:
+    """`select` restricted to the primary keys of its rows `offset`…`offset + limit`, found
+    first by a subquery of the keys alone (`WHERE id IN (SELECT id … ORDER BY … LIMIT …
+    OFFSET …)`), in one statement. A deep page then walks the order's index for the keys
+    only instead of building every skipped row with its eager joins (page 50 of the
+    initiatives: 1,000 rows joined to their author, theme, district and answer, then 980
+    thrown away). `select` must select one entity with a single-column primary key."""
+    entity = select.column_descriptions[0]["entity"]
+    (key,) = sa.inspect(entity).primary_key
+    keys = (
+        select.options(sa_orm.lazyload("*"))
+        .with_only_columns(key, maintain_column_froms=True)
+        .limit(limit)
+        .offset(offset)
+    )
+    return select.where(key.in_(keys.scalar_subquery()))
 
 
 def abort_past_the_end(page: int, pages: int) -> None:

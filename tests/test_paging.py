@@ -64,3 +64,33 @@ def test_wrong_shapes_and_types_are_refused():
             continue
         raise AssertionError(bad)
     assert isinstance(sa.tuple_(*COLUMNS), sa.Tuple)
+
+
+def test_deep_pages_find_their_keys_first_and_match_plain_offset_paging(app, count_queries):
+    """A page after the first loads only its own rows: the keys of rows offset…offset+n come
+    from a subquery of the order alone (WHERE id IN (SELECT id … LIMIT … OFFSET …)), so the
+    eager joins run for the page's rows, not for every skipped one. The pages are exactly
+    those of plain OFFSET paging, ties in the order included, and each is one statement."""
+    from datetime import timedelta
+
+    from participate.extensions import db
+    from participate.initiatives import queries
+    from participate.paging import bounded_paginate
+    from tests import factories
+
+    with app.test_request_context("/fi/"):
+        made = [factories.create_initiative(title=f"Aloite {n}") for n in range(7)]
+        same = made[0].published_at
+        for number, initiative in enumerate(made):  # three share a moment: id decides
+            moment = same if number < 3 else same - timedelta(days=number)
+            db.session.get(Initiative, initiative.id).published_at = moment
+        db.session.commit()
+        select = queries.public_select(queries.Filters())
+        everything = [row.id for row in db.session.scalars(select)]
+        assert len(everything) == 7
+        for page in (1, 2, 3):
+            with count_queries() as statements:
+                found = bounded_paginate(select, page=page, per_page=3)
+            assert [row.id for row in found.items] == everything[(page - 1) * 3 : page * 3]
+            rows = statements[0]
+            assert ("OFFSET" in rows and " IN (SELECT" in rows) == (page > 1), rows
