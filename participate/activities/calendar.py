@@ -61,7 +61,7 @@ def activity_event(activity: Activity, *, lang: str, url: str, host: str, now: d
     event.add("summary", activity.title(lang).text)
     description = activity.description(lang).text
     event.add("description", f"{description}\n\n{url}".strip())
-    event.add("location", activity.place)
+    event.add("location", activity.place_text(lang).text)
     if activity.lat is not None and activity.lon is not None:
         event.add("geo", vGeo((activity.lat, activity.lon)))
     event.add("url", url)

@@ -69,3 +69,16 @@ def test_unpublished_activity_has_no_calendar_file(app, client):
     assert client.get(f"/fi/activities/{activity.id}.ics").status_code == 404
     assert client.get("/fi/activities/999999.ics").status_code == 404
     assert db is not None
+
+
+def test_the_place_is_in_the_calendars_language(app, client):
+    with app.app_context():
+        activity = factories.create_activity(
+            place="Tapiolan kirjasto", place_sv="Hagalunds bibliotek", place_en=""
+        )
+    for lang, place in (("sv", "Hagalunds bibliotek"), ("fi", "Tapiolan kirjasto")):
+        _, event = event_of(client.get(f"/{lang}/activities/{activity.id}.ics").get_data())
+        assert str(event["location"]) == place, lang
+    # No English place: the Finnish one, as the activity's page shows.
+    _, event = event_of(client.get(f"/en/activities/{activity.id}.ics").get_data())
+    assert str(event["location"]) == "Tapiolan kirjasto"
