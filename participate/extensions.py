@@ -4,14 +4,14 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from participate.db import Base
+from participate.lazy_migrate import LazyMigrate
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = LazyMigrate()  # Flask-Migrate itself only when `flask db` runs
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -65,3 +65,26 @@ def test_demo_loads_once_and_only_into_an_empty_database(app, runner):
     assert "already has accounts" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == count
+
+
+def test_flask_db_runs_flask_migrates_commands(app, runner, monkeypatch):
+    """`flask db` is registered without importing Flask-Migrate (participate/lazy_migrate.py)
+    and runs its commands, with the group's own options, on the app's database."""
+    from participate.lazy_migrate import MigrationCommands
+
+    group = app.cli.get_command(None, "db")  # type: ignore[arg-type]
+    assert isinstance(group, MigrationCommands)
+    listed = runner.invoke(args=["db", "--help"])
+    assert listed.exit_code == 0, listed.output
+    for command in ("upgrade", "downgrade", "current", "heads", "check"):
+        assert command in listed.output
+    from alembic.config import Config
+
+    # Alembic prints to the sys.stdout it was imported with, not to the runner's.
+    printed: list[str] = []
+    monkeypatch.setattr(Config, "print_stdout", lambda _self, text, *a: printed.append(text % a))
+    heads = runner.invoke(args=["db", "-d", str(app.extensions["migrate"].directory), "heads"])
+    assert heads.exit_code == 0, heads.output
+    with app.app_context():
+        current = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    assert printed == [f"{current} (head)"]
