@@ -29,7 +29,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.identity import get_identity
-from participate.caching import LIST_MAX_AGE, conditional
+from participate.caching import LIST_MAX_AGE, cached_body, conditional
 from participate.districts.models import District
 from participate.districts.queries import district_at
 from participate.extensions import db, limiter
@@ -516,16 +516,23 @@ def _entry_urls() -> Callable[[Initiative], str]:
 
 @bp.route("/feed.atom")
 def feed() -> Response:
-    body = opendata.atom_feed(
-        queries.list_recent_public(),
-        lang=current_lang(),
-        host=origin_host(),
-        feed_url=external_url(".feed"),
-        page_url=external_url(".index"),
-        entry_url=_entry_urls(),
-    )
-    response = Response(body, content_type="application/atom+xml; charset=utf-8")
-    return conditional(response, max_age=LIST_MAX_AGE)
+    """The newest public initiatives as Atom, rendered at most once a minute per language in
+    a worker (participate.caching.cached_body): feed readers poll it."""
+    lang = current_lang()
+
+    def render() -> bytes:
+        return opendata.atom_feed(
+            queries.list_recent_public(),
+            lang=lang,
+            host=origin_host(),
+            feed_url=external_url(".feed"),
+            page_url=external_url(".index"),
+            entry_url=_entry_urls(),
+        )
+
+    cached = cached_body(("initiatives.feed", lang), render)
+    response = Response(cached.body, content_type="application/atom+xml; charset=utf-8")
+    return conditional(response, max_age=LIST_MAX_AGE, etag=cached.etag)
 
 
 @bp.route("/export.csv")

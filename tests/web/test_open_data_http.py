@@ -190,3 +190,29 @@ def test_atom_ids_are_tag_uris_shared_by_the_three_languages(app, client):
         == ids["en"]
         == [f"tag:participate.test,2026:initiative/{initiative.id}"]
     )
+
+
+@pytest.mark.parametrize(
+    "url", ["/{lang}/activities/calendar.ics", "/{lang}/initiatives/feed.atom"]
+)
+def test_polled_feeds_are_rendered_once_a_minute_per_language(
+    app, client, monkeypatch, count_queries, activity, url
+):
+    """participate.caching.cached_body: within FEED_CACHE_SECONDS a feed is served from the
+    worker's cache without a query; each language has its own body."""
+    monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
+    cache = app.extensions["feed_cache"]
+    cache.clear()
+    try:
+        first = client.get(url.format(lang="fi"))
+        renders = cache.renders
+        with count_queries() as statements:
+            again = client.get(url.format(lang="fi"))
+        assert statements == []
+        assert (again.data, again.headers["ETag"]) == (first.data, first.headers["ETag"])
+        assert cache.renders == renders
+        swedish = client.get(url.format(lang="sv"))
+        assert cache.renders == renders + 1
+        assert swedish.data != first.data
+    finally:
+        cache.clear()
