@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 LIST_MAX_AGE = 60  # seconds: lists, feeds, calendars
 ITEM_MAX_AGE = 300  # seconds: one item
@@ -123,13 +123,22 @@ class BodyCache:
             self._entries.clear()
 
 
+# `g` attribute: the ETag value of the cached body this request answers with, so the
+# compression can reuse its compressed bytes too (participate.web.compression).
+CACHED_ETAG = "cached_body_etag"
+
+
 def cached_body(key: Hashable, render: Callable[[], bytes]) -> CachedBody:
     """`render()`'s body, reused for FEED_CACHE_SECONDS by this app in this process. The
-    key must hold everything the body depends on besides the data (language, filters)."""
+    key must hold everything the body depends on besides the data (language, filters).
+    The response must carry this body unchanged: its ETag value also names the body's
+    compressed forms (`g.cached_body_etag`)."""
     cache: BodyCache = current_app.extensions["feed_cache"]
     default = 0 if current_app.testing else FEED_CACHE_SECONDS
     seconds = float(current_app.config.get("FEED_CACHE_SECONDS", default))
-    return cache.get(key, render, seconds=seconds)
+    cached = cache.get(key, render, seconds=seconds)
+    setattr(g, CACHED_ETAG, cached.etag)
+    return cached
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,10 @@ token was generated (`g.csrf_token`: every form that posts, and every page of a 
 person, whose header has the sign-out form) is sent uncompressed. Pages with no token
 (anonymous lists, detail pages, the API, feeds) are compressed; they hold nothing secret.
 
+The bodies of the polled feeds that `participate.caching.cached_body` keeps are compressed
+once per coding: `CompressedBodies`, Flask-Compress's cache backend, stores them by the
+body's ETag value; nothing else is cached.
+
 Negotiation: neither Flask-Compress nor WhiteNoise reads q=0 as "not acceptable" (RFC 9110
 section 12.5.3): both sent gzip to `Accept-Encoding: gzip;q=0`. `AcceptedEncodings`, the
 outermost WSGI layer, rewrites the header once to the codings we serve that the client
@@ -21,6 +25,8 @@ client takes.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -28,6 +34,8 @@ from flask import Flask, current_app, g
 from flask_compress import Compress
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
+
+from participate.caching import CACHED_ETAG, FEED_CACHE_SIZE
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -41,11 +49,49 @@ SERVED = ("br", "gzip")
 EXTRA_MIMETYPES = ("text/csv", "text/calendar", "application/geo+json")
 
 
+class CompressedBodies:
+    """Flask-Compress's cache backend for the bodies of `participate.caching.cached_body`
+    (the polled feeds): their compressed forms by "<coding>;<ETag value>", at most `size`,
+    least recently used out first. Any other response has no such key (`_cache_key` gives
+    "") and is compressed afresh: nothing else is stored."""
+
+    def __init__(self, size: int = 2 * FEED_CACHE_SIZE) -> None:
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = size
+
+    def get(self, key: str) -> bytes | None:
+        if key.endswith(";"):
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";"):
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def _cache_key(_request: object) -> str:
+    """The cached body's ETag value (the SHA-256 of the uncompressed body), else ""."""
+    return str(g.get(CACHED_ETAG, ""))
+
+
 def init_app(app: Flask) -> None:
     """Register first, so the hook runs last (Flask runs after_request hooks in reverse)."""
     app.config.setdefault("COMPRESS_REGISTER", False)  # our hook decides, below
     app.config.setdefault("COMPRESS_ALGORITHM", list(SERVED))
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br"])
+    # A cached feed body is compressed once per coding, not on every request.
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", CompressedBodies)
+    app.config.setdefault("COMPRESS_CACHE_KEY", _cache_key)
     compress.init_app(app)
     compress.compress_mimetypes_set.update(EXTRA_MIMETYPES)
     app.after_request(compress_response)

@@ -216,3 +216,38 @@ def test_polled_feeds_are_rendered_once_a_minute_per_language(
         assert swedish.data != first.data
     finally:
         cache.clear()
+
+
+def test_a_cached_feed_is_compressed_once_per_coding(app, client, monkeypatch, activity):
+    """Flask-Compress keeps the compressed forms of a cached_body by its ETag
+    (participate.web.compression.CompressedBodies); other responses are compressed afresh."""
+    import gzip
+
+    from flask_compress import flask_compress
+
+    monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
+    app.extensions["feed_cache"].clear()
+    compressed: list[int] = []
+    real = flask_compress._compress_data
+
+    def counting(app_, data, algorithm):
+        compressed.append(len(data))
+        return real(app_, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    try:
+        plain = client.get("/fi/activities/calendar.ics").data
+        for _ in range(3):
+            response = client.get(
+                "/fi/activities/calendar.ics", headers={"Accept-Encoding": "gzip"}
+            )
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.data) == plain
+            assert response.headers["ETag"].endswith(':gzip"')
+        client.get("/fi/activities/calendar.ics", headers={"Accept-Encoding": "br"})
+        assert compressed == [len(plain), len(plain)]  # once for gzip, once for br
+        for _ in range(2):
+            client.get("/api/v1/activities", headers={"Accept-Encoding": "gzip"})
+        assert len(compressed) == 4  # not a cached body: compressed each time
+    finally:
+        app.extensions["feed_cache"].clear()
