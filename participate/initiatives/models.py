@@ -105,7 +105,8 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
         # The council report's and the statistics' period, in the report's order. Migration 0014.
         sa.Index("ix_initiatives_first_submitted", "first_submitted_at", "id"),
         # The statistics' aggregates over the period (per month, district, theme, status,
-        # supports and decision times), read from the index alone. Migration 0020.
+        # supports and decision times) and the council report's counts (district, status,
+        # threshold reached), read from the index alone. Migrations 0020 and 0021.
         sa.Index(
             "ix_initiatives_statistics",
             "first_submitted_at",
@@ -114,6 +115,7 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
             "status",
             "support_count",
             "first_decision_at",
+            "threshold_reached_at",
         ),
         # The desk's queue: submitted items in its order ("waiting since", id), read a page
         # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.

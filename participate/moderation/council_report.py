@@ -99,7 +99,8 @@ def _in_period(period: Period) -> sa.ColumnElement[bool]:
 
 def count_submitted(period: Period) -> tuple[dict[int | None, Counter[Status]], int]:
     """({district id: {status: initiatives}}, how many reached the threshold) of the
-    initiatives first sent in the period: one GROUP BY over ix_initiatives_first_submitted."""
+    initiatives first sent in the period: one GROUP BY over the covering
+    ix_initiatives_statistics (migration 0021), which has every column it reads."""
     rows = db.session.execute(
         sa.select(
             Initiative.district_id,
