@@ -1,4 +1,5 @@
-"""Reads: public lists with filters and full-text search, one initiative, a person's own.
+"""Reads: public lists with filters and full-text search (its condition on each database is
+`search.py`), one initiative, a person's own.
 
 Every list loads what its page shows in a fixed number of queries (no N+1): the theme, the
 district and the author come with the initiatives (`LIST_OPTIONS`).
@@ -13,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, raiseload
 
-from participate import textsearch
 from participate.districts.models import District
 from participate.extensions import db
 from participate.initiatives.lifecycle import PUBLIC
@@ -25,6 +25,7 @@ from participate.initiatives.models import (
     Support,
     Theme,
 )
+from participate.initiatives.search import search_condition
 from participate.paging import BoundedPagination, Cursor, KeysetPage, bounded_paginate, keyset_page
 from participate.workflow.states import Status
 
@@ -106,66 +107,6 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
 
 def _exists(column: Any, value: str) -> bool:
     return db.session.scalar(sa.select(sa.literal(1)).where(column == value)) is not None
-
-
-def search_condition(q: str) -> sa.ColumnElement[bool]:
-    """Initiatives whose title and body match every word of `q` (participate.textsearch has
-    the rules: a stem prefix in the text's language, or a substring of ≥ 3 characters; the
-    same on both databases, each through its own indexes). No words: no condition."""
-    words = textsearch.query_words(q)
-    if db.session.get_bind().dialect.name == "postgresql":
-        conditions = [_postgresql_word(word) for word in words]
-    else:
-        conditions = [_sqlite_word(word) for word in words]
-    return sa.and_(sa.true(), *conditions)
-
-
-def _postgresql_word(word: str) -> sa.ColumnElement[bool]:
-    """`search_vector @@ (to_tsquery('finnish', 'word') || …swedish… || …english…)`, or
-    `title || ' ' || body ILIKE '%word%'` (GIN indexes of migration 0013: the vector column,
-    and pg_trgm on exactly this expression, hence the literal ' '). Short words: `'word:*'`
-    and no ILIKE. The word is letters and digits only (query_words): no tsquery operator
-    and no LIKE wildcard can reach either."""
-    vector = sa.literal_column(f"{Initiative.__tablename__}.{textsearch.PG_VECTOR_COLUMN}")
-    star = textsearch.stem_query_suffix(word)
-    prefix = sa.literal(word + (":" + star if star else ""), sa.Text)
-    queries = [
-        sa.func.to_tsquery(sa.literal_column(f"'{name}'::regconfig"), prefix)
-        for name in textsearch.ALGORITHMS.values()
-    ]
-    tsquery = queries[0]
-    for query in queries[1:]:
-        tsquery = tsquery.op("||")(query)
-    condition = vector.bool_op("@@")(tsquery)
-    if textsearch.matches_substring(word):
-        text = Initiative.title.op("||")(sa.literal_column("' '")).op("||")(Initiative.body)
-        condition = sa.or_(condition, text.ilike(f"%{word}%"))
-    return condition
-
-
-def _sqlite_word(word: str) -> sa.ColumnElement[bool]:
-    """The initiative's id among the FTS5 stems table's hits for the word's stems, or among
-    the trigram table's hits for the word (migration 0013's tables).
-
-    `+initiatives.id` keeps SQLite from driving the query by these lists (a rowid lookup and
-    a sort of every hit: 210 ms for a word in 40 % of 100,000 rows): it walks the list's
-    order index and checks each id against the lists, built once (44 ms; a word in no text
-    costs a whole walk, 27 ms). docs/performance.md has the figures."""
-    own_id = sa.literal_column(f"+{Initiative.__tablename__}.id")
-
-    def hits(table: str, match: str) -> sa.ColumnElement[bool]:
-        ids = (
-            sa.select(sa.literal_column("rowid"))
-            .select_from(sa.table(table))
-            .where(sa.literal_column(table).op("MATCH")(match))
-        )
-        return own_id.in_(ids)
-
-    condition = hits(textsearch.SQLITE_STEMS_TABLE, textsearch.fts5_stems_query(word))
-    if textsearch.matches_substring(word):
-        text_hits = hits(textsearch.SQLITE_TEXT_TABLE, textsearch.fts5_substring_query(word))
-        condition = sa.or_(condition, text_hits)
-    return condition
 
 
 def public_statuses() -> sa.ColumnElement[bool]:
