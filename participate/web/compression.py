@@ -14,7 +14,7 @@ person, whose header has the sign-out form) is sent uncompressed. Pages with no 
 
 The bodies of the polled feeds that `participate.caching.cached_body` keeps are compressed
 once per coding: `CompressedBodies`, Flask-Compress's cache backend, stores them by the
-body's ETag value; nothing else is cached.
+body's ETag value, and only for a response that carries that ETag; nothing else is cached.
 
 Negotiation: neither Flask-Compress nor WhiteNoise reads q=0 as "not acceptable" (RFC 9110
 section 12.5.3): both sent gzip to `Accept-Encoding: gzip;q=0`. `AcceptedEncodings`, the
@@ -107,6 +107,11 @@ def compress_response(response: Response) -> Response:
     ):
         response.vary.add("Accept-Encoding")
         return response
+    # A cached body's compressed forms answer only for that body: the response must carry
+    # its ETag (as `participate.caching.conditional` sets it), else it is compressed afresh.
+    cached_etag = g.get(CACHED_ETAG)
+    if cached_etag is not None and response.get_etag()[0] != cached_etag:
+        g.pop(CACHED_ETAG)
     return compress.after_request(response)
 
 

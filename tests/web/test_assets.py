@@ -13,8 +13,10 @@ import brotli
 import pytest
 from bs4 import BeautifulSoup
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Response
 
 from participate import create_app
+from participate.caching import cached_body, conditional
 from participate.config import ROOT
 from participate.extensions import db, limiter
 from participate.web.assets import build, rewrite_css_urls
@@ -242,6 +244,35 @@ def test_an_answer_is_compressed_only_as_the_client_accepts(client, url, accepte
     else:
         body = {"br": brotli.decompress, "gzip": gzip.decompress}[encoding](response.get_data())
     assert re.sub(rb'nonce="[^"]+"', b"", body) == re.sub(rb'nonce="[^"]+"', b"", plain.get_data())
+
+
+def test_a_cached_bodys_compressed_bytes_answer_only_for_that_body(settings):
+    """The compressed forms of a `cached_body` are kept by its ETag; an answer that asked
+    for a cached body but sends another one is compressed from what it sends."""
+    feed_body, other_body = b"feed " * 200, b"other " * 200
+    app = create_app(settings)  # its own: routes are added before its first request
+
+    @app.route("/test-feed")
+    def test_feed():
+        cached = cached_body(("test-feed",), lambda: feed_body)
+        return conditional(
+            Response(cached.body, mimetype="text/plain"), max_age=60, etag=cached.etag
+        )
+
+    @app.route("/test-other")
+    def test_other():
+        cached_body(("test-feed",), lambda: feed_body)
+        return Response(other_body, mimetype="text/plain")
+
+    client = app.test_client()
+    for url, body in (
+        ("/test-feed", feed_body),
+        ("/test-other", other_body),
+        ("/test-feed", feed_body),
+    ):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.get_data()) == body, url
 
 
 @pytest.mark.parametrize(("accepted", "encoding"), NEGOTIATION)
