@@ -74,6 +74,9 @@ SLOW_TESTS = (
     "tests/initiatives/test_demo_clock.py",
     "tests/test_cli.py::test_demo_loads_once_and_only_into_an_empty_database",
     "tests/deploy/",
+    "tests/test_search.py::test_any_query_is_answered",
+    "tests/test_worker_memory.py",
+    "tests/test_bench.py",
 )
 
 
