@@ -13,14 +13,14 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.config import IdPConfig
-from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_TRANSIENT
-from saml2.server import Server
+
+if TYPE_CHECKING:
+    from saml2.config import IdPConfig
 
 XMLSEC = "/usr/bin/xmlsec1"
 IDP_BASE = "http://127.0.0.1:8999/idp"
@@ -63,6 +63,10 @@ def make_keypair(directory: Path, name: str) -> tuple[str, str]:
 
 
 def idp_config(key: str, cert: str, sp_metadata: str | None, *, lifetime: int = 15) -> IdPConfig:
+    # pysaml2's configuration loads XML schemas when imported, 0.6 s of CPU: only in the
+    # worker that runs identification tests, not in every worker that collects them.
+    from saml2.config import IdPConfig
+
     config = IdPConfig()
     config.load(
         {
@@ -95,6 +99,8 @@ def idp_config(key: str, cert: str, sp_metadata: str | None, *, lifetime: int = 
 
 
 def idp_metadata(key: str, cert: str) -> str:
+    from saml2.metadata import create_metadata_string
+
     return create_metadata_string(None, idp_config(key, cert, None), valid=24).decode("utf-8")
 
 
@@ -112,6 +118,8 @@ class LocalIdP:
     """pysaml2's IdP, answering the requests our service provider sends it."""
 
     def __init__(self, key: str, cert: str, sp_metadata: str, *, lifetime: int = 15) -> None:
+        from saml2.server import Server
+
         self.server = Server(config=idp_config(key, cert, sp_metadata, lifetime=lifetime))
 
     def receive(self, location: str) -> AuthnRequest:
