@@ -87,6 +87,7 @@ SLOW_TESTS = (
 WORKERS_PER_CORE = 2
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown under `-p no:xdist`
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """The number of workers for `-n auto`: two per core the process may run on.
 
