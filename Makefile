@@ -43,8 +43,7 @@ demo: db-upgrade ## Load demo data (only into an empty database)
 run: install translations-compile demo ## Set up and serve the app with demo data on http://127.0.0.1:5000
 	$(FLASK) run --host 127.0.0.1 --port 5000 --debug
 
-# Parallel test workers (pytest-xdist): `auto` is two per CPU core (tests/conftest.py), 0 runs
-# in one process.
+# Parallel test workers (pytest-xdist): `auto` is one per CPU core, 0 runs in one process.
 PYTEST_WORKERS ?= auto
 
 # `worksteal`: each worker starts with half of the tests (the slow ones first, see

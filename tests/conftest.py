@@ -80,24 +80,6 @@ SLOW_TESTS = (
 )
 
 
-# `-n auto` (what `make test` uses): two workers per core. A worker in a browser test spends
-# much of its time neither on a CPU nor waiting for one (Playwright's round trips, page loads,
-# animations and transitions the tests wait out, retries of `expect`), so one worker per core
-# left a quiet two-core machine about half idle (docs/testing.md, "Speed").
-WORKERS_PER_CORE = 2
-
-
-@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown under `-p no:xdist`
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """The number of workers for `-n auto`: two per core the process may run on.
-
-    None (xdist decides) when PYTEST_XDIST_AUTO_NUM_WORKERS is set, which then counts.
-    """
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
-
-
 def _slow_first(item: pytest.Item) -> int:
     if item.nodeid.startswith(SLOW_TESTS):
         return 0
