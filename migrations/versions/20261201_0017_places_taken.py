@@ -108,12 +108,17 @@ SQLITE_DOWNGRADE = [
 
 
 def upgrade():
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        # Before the backfill reads `signups`: a sign-up written between the backfill's
+        # snapshot and the triggers would be counted by neither (docs/operations.md migrates
+        # while the old code serves). Reads go on; writes wait for this transaction.
+        op.execute("LOCK TABLE signups IN SHARE ROW EXCLUSIVE MODE")
     op.add_column(
         "activities",
         sa.Column("places_taken", sa.Integer(), server_default="0", nullable=False),
     )
     op.execute(BACKFILL)
-    postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in PG_UPGRADE if postgresql else SQLITE_UPGRADE:
         op.execute(statement)
 

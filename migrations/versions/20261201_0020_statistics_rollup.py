@@ -63,6 +63,10 @@ END
 $$
 """
 PG_UPGRADE = [
+    # Before the backfill reads `supports`: a support given or withdrawn between the
+    # backfill's snapshot and the triggers would be counted by neither (docs/operations.md
+    # migrates while the old code serves). Reads go on; writes wait for this transaction.
+    "LOCK TABLE supports IN SHARE ROW EXCLUSIVE MODE",
     f"INSERT INTO support_hours (hour, supports) SELECT {PG_HOUR}, count(*) FROM supports"
     " GROUP BY 1",
     _PG_FUNCTION,
