@@ -64,6 +64,30 @@ def test_what_a_test_changes_is_undone(
     page.locator("main").wait_for()  # would fail at once with the test's 1 ms timeout
 
 
+# Fetches map.geojson (public, max-age=60) and says how many bytes came over the network.
+FETCH_MAP_DATA = """async () => {
+    const url = new URL('/en/initiatives/map.geojson', location).href;
+    performance.clearResourceTimings();
+    await (await fetch(url)).text();
+    return performance.getEntriesByName(url).map(entry => entry.transferSize);
+}"""
+
+
+def test_the_http_cache_is_emptied(shared: SharedPage, browser_guard: BrowserGuard) -> None:
+    """The next test's rows reuse this test's ids, so its cached answers must not survive."""
+    page = shared.open(browser_guard)
+    page.goto("/en/")
+    assert 0 not in page.evaluate(FETCH_MAP_DATA)
+    assert page.evaluate(FETCH_MAP_DATA) == [0], "the second fetch came from the cache"
+
+    shared.reset()
+    assert shared.open(browser_guard) is page
+    page.goto("/en/")
+    transferred = page.evaluate(FETCH_MAP_DATA)
+    assert transferred
+    assert 0 not in transferred, transferred
+
+
 @pytest.mark.parametrize(
     "leave",
     [
