@@ -23,7 +23,7 @@ from participate.db import Base, TimestampMixin, utcnow
 from participate.districts.models import District
 from participate.i18n.content import pick
 from participate.i18n.locale import LANGS
-from participate.workflow.models import ModeratedMixin, enum_column
+from participate.workflow.models import ModeratedMixin, enum_column, queue_index
 from participate.workflow.states import Status
 
 # The longest text each field takes, in characters. Declared once: the columns, the
@@ -95,25 +95,9 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         # The statistics' proposals over the period (statuses, decision times), read from
         # the index alone. Migration 0020.
         sa.Index("ix_activities_statistics", "first_submitted_at", "status", "first_decision_at"),
-        # The desk's queue: submitted items in its order ("waiting since", id), read a page
-        # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
-        sa.Index(
-            "ix_activities_queue",
-            sa.text("COALESCE(submitted_at, status_changed_at)"),
-            "id",
-            sqlite_where=sa.text("status = 'submitted'"),
-            postgresql_where=sa.text("status = 'submitted'"),
-        ),
-        # The queue filtered by district: the filter column, then the queue's
-        # order, over submitted items only. Migration 0018.
-        sa.Index(
-            "ix_activities_queue_district",
-            "district_id",
-            sa.text("COALESCE(submitted_at, status_changed_at)"),
-            "id",
-            sqlite_where=sa.text("status = 'submitted'"),
-            postgresql_where=sa.text("status = 'submitted'"),
-        ),
+        # The desk's queue, and the queue filtered by district (migrations 0012 and 0018).
+        queue_index("ix_activities_queue"),
+        queue_index("ix_activities_queue_district", "district_id"),
         # The public lists (upcoming soonest first, the archive newest first) and their
         # "not yet ended" / "ended" split, over published activities only (migration 0008);
         # with ends_at in the entry the split is checked in the index, so neither list

@@ -16,7 +16,7 @@ from participate.db import Base, TimestampMixin, utcnow
 from participate.districts.models import District
 from participate.i18n.content import Localized, pick
 from participate.initiatives.lifecycle import INITIATIVE_LIFECYCLE, INITIATIVE_WORKFLOW
-from participate.workflow.models import ModeratedMixin, enum_column
+from participate.workflow.models import ModeratedMixin, enum_column, queue_index
 
 TITLE_MAX = 150
 BODY_MAX = 10_000
@@ -117,33 +117,11 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
             "first_decision_at",
             "threshold_reached_at",
         ),
-        # The desk's queue: submitted items in its order ("waiting since", id), read a page
-        # at a time (moderation.queries). Written as PostgreSQL prints it back. Migration 0012.
-        sa.Index(
-            "ix_initiatives_queue",
-            sa.text("COALESCE(submitted_at, status_changed_at)"),
-            "id",
-            sqlite_where=sa.text("status = 'submitted'"),
-            postgresql_where=sa.text("status = 'submitted'"),
-        ),
-        # The queue filtered by language or district: the filter column, then the queue's
-        # order, over submitted items only. Migration 0018.
-        sa.Index(
-            "ix_initiatives_queue_language",
-            "language",
-            sa.text("COALESCE(submitted_at, status_changed_at)"),
-            "id",
-            sqlite_where=sa.text("status = 'submitted'"),
-            postgresql_where=sa.text("status = 'submitted'"),
-        ),
-        sa.Index(
-            "ix_initiatives_queue_district",
-            "district_id",
-            sa.text("COALESCE(submitted_at, status_changed_at)"),
-            "id",
-            sqlite_where=sa.text("status = 'submitted'"),
-            postgresql_where=sa.text("status = 'submitted'"),
-        ),
+        # The desk's queue, and the queue filtered by language or district (migrations 0012
+        # and 0018).
+        queue_index("ix_initiatives_queue"),
+        queue_index("ix_initiatives_queue_language", "language"),
+        queue_index("ix_initiatives_queue_district", "district_id"),
         # The public lists' orders over the public statuses. Scanned backwards for "newest
         # first"; the last column (id) makes the order total, as keyset paging needs.
         # Migration 0008.
