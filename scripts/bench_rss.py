@@ -16,13 +16,11 @@ time per request. A page whose line grows the RSS by megabytes is what to look a
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from types import ModuleType
 
 import sqlalchemy as sa
 
@@ -31,24 +29,14 @@ sys.path.insert(0, str(ROOT))
 THREADS = 4  # deploy/gunicorn.conf.py's default
 
 
-def _bench_module() -> ModuleType:
-    """scripts/bench.py as a module (its environment, gunicorn and /proc helpers)."""
-    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit("scripts/bench.py not found")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_script"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="a database bench.py seeded")
     parser.add_argument("--requests", type=int, default=24, help="per URL after the first")
     parser.add_argument("--only", action="append", default=[], help="URLs containing this")
     args = parser.parse_args(argv)
-    bench = _bench_module()
+    from scripts import bench  # its environment, gunicorn and /proc helpers
+
     bench.check_database_url(args.database_url)
     env = bench.app_environment(args.database_url)
     engine = sa.create_engine(args.database_url)

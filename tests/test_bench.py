@@ -10,8 +10,6 @@ part of the suite: docs/performance.md has its figures.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -31,13 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def bench_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_script", ROOT / "scripts" / "bench.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_script"] = module
-    spec.loader.exec_module(module)
-    return module
+    from scripts import bench
+
+    return bench
 
 
 def _count(model: type) -> int:

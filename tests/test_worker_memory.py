@@ -11,11 +11,11 @@ for another library, not for pandas or pysaml2 again.
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from scripts.bench import app_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,20 +40,7 @@ print(json.dumps({"modules": sorted(sys.modules), "rss_kb": rss}))
 
 
 def _start_worker(database_url: str) -> dict[str, object]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PARTICIPATE_", "DATABASE_", "SECRET_", "BASE_URL"))
-    }
-    env.update(
-        PARTICIPATE_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        DATABASE_URL=database_url,
-        BASE_URL="https://participate.test",
-        RATELIMIT_STORAGE_URI="memory://",
-        MAIL_BACKEND="console",
-        MAIL_SERVER="127.0.0.1",
-    )
+    env = app_environment(database_url)  # production settings, as the benchmark's workers
     result = subprocess.run(  # noqa: S603  (our own interpreter and script)
         [sys.executable, "-c", PROBE, str(ROOT)],
         cwd=ROOT,

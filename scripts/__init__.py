@@ -1,0 +1,1 @@
+"""Command-line tools (benchmark, probes, string extraction); importable by their tests."""
