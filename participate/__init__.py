@@ -13,6 +13,7 @@ from participate import (
     observability,
 )
 from participate.config import ROOT, Settings
+from participate.urls import url_per_id
 from participate.web import compression
 
 
@@ -93,6 +94,8 @@ def init_templates(app: Flask, *, strict: bool) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Long lists build each row's link from one url_for (`{% set link = url_per_id(…) %}`).
+    app.jinja_env.globals["url_per_id"] = url_per_id
     if strict:
         app.jinja_env.undefined = StrictUndefined
 
@@ -100,13 +103,14 @@ def init_templates(app: Flask, *, strict: bool) -> None:
 def init_extensions(app: Flask) -> None:
     from participate import models  # noqa: F401  (every table known to Alembic)
     from participate.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from participate.i18n import select_locale, select_timezone
+    from participate.i18n import catalog, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    catalog.install(babel)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -21,10 +21,10 @@ import re
 import nh3
 from babel import Locale
 from flask import Flask
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from participate.i18n.catalog import locale
 from participate.i18n.formatting import LANGUAGE_NAMES
 
 LINK_REL = "nofollow ugc noopener"
@@ -103,8 +103,8 @@ def language_name(code: str) -> str:
         return str(LANGUAGE_NAMES[code])
     if code in OWN_LANGUAGE_NAMES:
         return str(OWN_LANGUAGE_NAMES[code])
-    locale = get_locale() or Locale.parse("fi")
-    return str(locale.languages.get(code, code))
+    chosen = locale() or Locale.parse("fi")
+    return str(chosen.languages.get(code, code))
 
 
 def fallback_note(lang: str) -> str:

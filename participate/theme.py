@@ -121,10 +121,10 @@ class Theme:
 
 
 def _language() -> str:
-    from flask_babel import get_locale
+    from participate.i18n.catalog import locale
 
-    locale = get_locale() if has_app_context() else None
-    return locale.language if locale is not None and locale.language in LANGS else "fi"
+    chosen = locale() if has_app_context() else None
+    return chosen.language if chosen is not None and chosen.language in LANGS else "fi"
 
 
 def _per_language(table: dict[str, Any], key: str) -> dict[str, str]:

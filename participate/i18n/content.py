@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
-
+from participate.i18n.catalog import locale
 from participate.i18n.locale import LANGS
 
 # The order to fall back in: Finnish and Swedish are the city's official languages.
@@ -34,8 +33,8 @@ class Localized:
 
 
 def current_lang() -> str:
-    locale = get_locale()
-    return locale.language if locale and locale.language in LANGS else "fi"
+    chosen = locale()
+    return chosen.language if chosen and chosen.language in LANGS else "fi"
 
 
 def pick(obj: Any, field: str, lang: str | None = None) -> Localized:

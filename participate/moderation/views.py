@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -26,6 +26,7 @@ from participate.accounts.permissions import role_required
 from participate.districts.queries import list_districts
 from participate.forms import Done, handle_form
 from participate.i18n.content import current_lang
+from participate.i18n.formatting import local_duration
 from participate.i18n.locale import LANGS
 from participate.i18n.urls import LANG_PREFIX
 from participate.initiatives import clock
@@ -72,7 +73,7 @@ STATISTICS_MONTHS = 12
 @bp.app_template_filter("waited")
 def waited(value: timedelta) -> str:
     """How long something has waited, in words ("3 days")."""
-    return format_timedelta(value, threshold=1.1, add_direction=False)
+    return local_duration(value)
 
 
 def _get_item_or_404(kind: str, item_id: int) -> ModeratedMixin:
