@@ -53,6 +53,15 @@ def test_a_tiny_scale_seeds_consistent_data_and_every_bench_url_answers(app: Fla
             sa.select(sa.func.count()).where(Initiative.status == Status.SUBMITTED)
         )
         assert waiting
+        # The desk's queue holds both kinds: residents' activity proposals wait too, and
+        # nobody has signed up to one yet.
+        proposals = db.session.scalars(
+            sa.select(Activity.id).where(Activity.status == Status.SUBMITTED)
+        ).all()
+        assert proposals
+        assert not db.session.scalar(
+            sa.select(sa.func.count()).where(Signup.activity_id.in_(proposals))
+        )
         # Every moderator decision has its audit entry, as the desk would have written it.
         assert _count(AuditEntry) > 0
         urls, notes = benchdata.feature_urls(ctx.url_params)

@@ -520,11 +520,18 @@ def load(ctx: DemoContext) -> None:
 
 
 # -- the benchmark --------------------------------------------------------------------------
+# One activity in twenty is a resident's proposal waiting on the desk (500 at SCALE=100000),
+# so the desk's pages show both kinds, as the city's does.
+PROPOSALS_WAITING_EVERY = 20
+
+
 def bench_seed(ctx: BenchContext, scale: int) -> None:
-    """scale/10 activities (most upcoming) and 2·scale sign-ups, some activities full with a
-    waiting list. Statuses carry their timestamps, places never exceed capacity."""
+    """scale/10 activities (most upcoming; one in PROPOSALS_WAITING_EVERY a resident's
+    proposal waiting for moderation) and 2·scale sign-ups to the published ones, some full
+    with a waiting list. Statuses carry their timestamps, places never exceed capacity."""
     rng = ctx.rng
     count = max(5, scale // 10)
+    proposers = ctx.sample_users(max(1, count // PROPOSALS_WAITING_EVERY))
     rows: list[dict[str, Any]] = []
     for number in range(count):
         district = ctx.random_district()
@@ -574,6 +581,16 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
             created_at=created,
             updated_at=created,
         )
+        if upcoming and number % PROPOSALS_WAITING_EVERY == 1 and proposers:
+            row.update(
+                status=Status.SUBMITTED,
+                author_id=proposers[number // PROPOSALS_WAITING_EVERY % len(proposers)].id,
+                organiser_kind=OrganiserKind.RESIDENTS,
+                first_decision_at=None,
+                published_at=None,
+                status_changed_at=created,
+                is_cancelled=False,
+            )
         if row["is_cancelled"]:
             row["cancelled_at"] = created + timedelta(days=2)
             row["cancellation_note"] = ctx.sentences(lang, 1)
@@ -582,7 +599,9 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
 
     signups: list[dict[str, Any]] = []
     # Sign-ups skewed towards a few popular activities, so some fill up and wait.
-    weights = [rng.paretovariate(1.2) for _ in ids]
+    weights = [
+        rng.paretovariate(1.2) if row["status"] == Status.PUBLISHED else 0.0 for row in rows
+    ]
     per_activity: dict[int, int] = {}
     # One draw of all of them: choices() sums the weights on every call.
     for index in rng.choices(range(len(ids)), weights=weights, k=2 * scale):
@@ -617,7 +636,11 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
                 }
             )
     ctx.insert(Signup, signups)
-    upcoming_ids = [i for i, row in zip(ids, rows, strict=True) if row["starts_at"] > ctx.now]
+    upcoming_ids = [
+        i
+        for i, row in zip(ids, rows, strict=True)
+        if row["starts_at"] > ctx.now and row["status"] == Status.PUBLISHED
+    ]
     ctx.url_params["activity_id"] = (
         ids[busiest]
         if rows[busiest]["starts_at"] > ctx.now

@@ -145,7 +145,8 @@ def load(ctx: DemoContext) -> None:
 def bench_seed(ctx: BenchContext, scale: int) -> None:
     """The benchmark's decisions get their audit entries too (one bulk insert)."""
     ctx.insert(AuditEntry, missing_audit_rows())
-    # The deepest queue page a person can reach (the desk bounds its page range).
+    # The deepest full queue page a person can reach (the desk bounds its page range): full,
+    # so that its growth between two scales measures the depth, not how many rows it shows.
     waiting = sum(count_waiting_by_kind().values())
     reachable = min(waiting, MAX_LISTED_ROWS)
-    ctx.url_params["queue_deep_page"] = max(1, -(-reachable // QUEUE_PER_PAGE))
+    ctx.url_params["queue_deep_page"] = max(1, reachable // QUEUE_PER_PAGE)
