@@ -110,7 +110,7 @@ def init_extensions(app: Flask) -> None:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    catalog.install(babel)
+    catalog.install(app, babel)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -38,6 +38,17 @@ T = TypeVar("T")
 
 # The deepest an HTML list goes: 50 pages of 20. Past this, the filters narrow the list.
 MAX_LISTED_ROWS = 1000
+# The deepest a search's results go (10 pages of 20). No index counts text matches: the
+# count checks each candidate row's text until it has found this many (about 4,000 rows
+# read for 1,000 hits of a common word at 100,000 initiatives), so the bound is what the
+# page's cost grows with. A longer or second word narrows the results.
+SEARCH_LISTED_ROWS = 200
+
+
+def listed_rows(*, searching: bool) -> int:
+    """How deep a list goes: SEARCH_LISTED_ROWS when a search word narrows it, else
+    MAX_LISTED_ROWS (the initiatives' search, the account search and the audit log's)."""
+    return SEARCH_LISTED_ROWS if searching else MAX_LISTED_ROWS
 
 
 class BoundedPagination(SelectPagination):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from participate.extensions import db
 from participate.initiatives.models import Initiative
+from participate.moderation import audit
 from participate.paging import Cursor, InvalidCursor, decode_cursor
+from tests import factories, pages
 
 COLUMNS = (Initiative.support_count, Initiative.published_at, Initiative.id)
 moments = st.datetimes(
@@ -94,3 +98,40 @@ def test_deep_pages_find_their_keys_first_and_match_plain_offset_paging(app, cou
             assert [row.id for row in found.items] == everything[(page - 1) * 3 : page * 3]
             rows = statements[0]
             assert ("OFFSET" in rows and " IN (SELECT" in rows) == (page > 1), rows
+
+
+# Every search box's results go to paging.SEARCH_LISTED_ROWS, and the same list without a
+# word to MAX_LISTED_ROWS: a search's count re-reads the text of each candidate row, so
+# its bound is smaller (issue #11). The page then says "more than N" and how to narrow it.
+SEARCHES = [
+    ("/en/initiatives/", "Kirjasto", "#results-capped", "add a word to the search"),
+    ("/en/admin/users", "Virtanen", "#users-capped", "More than 3 accounts"),
+    ("/en/admin/audit", "Kirjasto", "#audit-capped", "More than 3 entries"),
+]
+
+
+@pytest.mark.parametrize(("url", "word", "capped", "says"), SEARCHES)
+def test_every_search_lists_fewer_results_than_its_unsearched_list(
+    app, client, login_as, monkeypatch, url, word, capped, says
+):
+    monkeypatch.setattr("participate.paging.SEARCH_LISTED_ROWS", 3)
+    monkeypatch.setattr("participate.paging.MAX_LISTED_ROWS", 20)
+    login_as("admin", display_name="Antti Ylläpitäjä")
+    with app.app_context():
+        theme = factories.create_theme()
+        for number in range(5):
+            initiative = factories.create_initiative(theme=theme, title=f"{word} {number}")
+            factories.create_user(display_name=f"{word} {number}")
+            audit.record(
+                actor=None,
+                action="initiative.approve",
+                object_kind="initiative",
+                object_id=initiative.id,
+                object_title=f"{word} {number}",
+            )
+        db.session.commit()
+    searched = pages.get(client, f"{url}?q={word.lower()}")
+    assert says in searched.select_one(capped).get_text(" ", strip=True)
+    assert "3" in searched.select_one(capped).get_text()
+    listed = pages.get(client, url)
+    assert listed.select_one(capped) is None

@@ -11,7 +11,8 @@ take effect at once: both replace the object.
 
 `install` puts `RequestDomain` in Flask-Babel's place, so every translation (Python's
 `gettext` and `lazy_gettext`, the templates' `_`) takes the short way; the date and number
-filters use `locale()`.
+filters use `locale()`. Only the default domain is used: a `Domain.as_default()` for one
+request would not reach the templates.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import flask_babel
 from babel import Locale
 from babel.support import NullTranslations
-from flask import g
+from flask import Flask, g
 
 # Where the catalog is kept: Flask-Babel's per-request namespace, beside its `babel_locale`.
 _CACHED = "participate_catalog"
@@ -72,9 +73,23 @@ class RequestDomain(flask_babel.Domain):
         return catalog  # type: ignore[no-any-return]
 
 
-def install(babel: flask_babel.Babel) -> None:
-    """Make `babel` (the extension, after `init_app`) translate through a RequestDomain."""
+def install(app: Flask, babel: flask_babel.Babel) -> None:
+    """Make `babel` (the extension, after `init_app`) translate through a RequestDomain, and
+    the templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext` ask that domain
+    directly (Flask-Babel's own callables first look the domain up through `g` again, three
+    context-local lookups a string)."""
     # `domain_instance` is a cached property that needs an app context to compute: look at
     # what is stored, not at the property.
-    if not isinstance(babel.__dict__.get("domain_instance"), RequestDomain):
-        babel.domain_instance = RequestDomain()  # type: ignore[misc]
+    domain = babel.__dict__.get("domain_instance")
+    if not isinstance(domain, RequestDomain):
+        domain = babel.domain_instance = RequestDomain()  # type: ignore[misc]
+    catalog = domain.get_translations
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda string: catalog().ugettext(string),
+        ngettext=lambda singular, plural, n: catalog().ungettext(singular, plural, n),
+        pgettext=lambda context, string: catalog().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: catalog().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )

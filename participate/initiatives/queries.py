@@ -26,7 +26,14 @@ from participate.initiatives.models import (
     Theme,
 )
 from participate.initiatives.search import search_condition
-from participate.paging import BoundedPagination, Cursor, KeysetPage, bounded_paginate, keyset_page
+from participate.paging import (
+    BoundedPagination,
+    Cursor,
+    KeysetPage,
+    bounded_paginate,
+    keyset_page,
+    listed_rows,
+)
 from participate.workflow.states import Status
 
 PER_PAGE = 20
@@ -161,12 +168,13 @@ def public_select(filters: Filters) -> sa.Select[Initiative]:
 
 
 def list_public(filters: Filters, *, page: int = 1, per_page: int = PER_PAGE) -> BoundedPagination:
-    """One page of public initiatives: two queries (a count bounded by
-    paging.MAX_LISTED_ROWS, and the rows), whatever the page size or the table's size."""
+    """One page of public initiatives: two queries (a count bounded by paging.listed_rows,
+    fewer for a search, and the rows), whatever the page size or the table's size."""
     return bounded_paginate(
         public_select(filters).options(*LIST_OPTIONS),
         page=page,
         per_page=min(max(per_page, 1), MAX_PER_PAGE),
+        max_rows=listed_rows(searching=bool(filters.q)),
     )
 
 

@@ -1,7 +1,8 @@
 """The administrator's reads: the audit log (search, CSV, filter choices) and the accounts.
 
-Every list costs a fixed number of queries whatever its length; the audit log's counts stop
-at MAX_LISTED_ROWS (the log only grows, its filters reach older entries).
+Every list costs a fixed number of queries whatever its length; the counts stop at
+paging.listed_rows (fewer with a search word; the log only grows, its filters reach older
+entries).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from participate.collation import collate
 from participate.db import contains_text
 from participate.extensions import db
 from participate.moderation.audit import AuditEntry
-from participate.paging import MAX_LISTED_ROWS, BoundedPagination
+from participate.paging import BoundedPagination, listed_rows
 
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50
@@ -85,13 +86,13 @@ def audit_select(filters: AuditFilters) -> sa.Select[AuditEntry]:
 
 def search_audit(filters: AuditFilters, *, page: int = 1) -> BoundedPagination:
     """Newest first, with the actors: two queries (count and rows) per page. The count
-    stops at MAX_LISTED_ROWS and the pages reach that far (`is_capped` above it): the log
-    only grows, and its filters find older entries."""
+    stops at paging.listed_rows (fewer with a search word) and the pages reach that far
+    (`is_capped` above it): the log only grows, and its filters find older entries."""
     return BoundedPagination(
         audit_select(filters),
         page=max(page, 1),
         per_page=AUDIT_PER_PAGE,
-        max_rows=MAX_LISTED_ROWS,
+        max_rows=listed_rows(searching=bool(filters.q or filters.actor)),
     )
 
 
@@ -150,7 +151,7 @@ def search_users(filters: UserFilters, *, page: int = 1) -> BoundedPagination:
     """Accounts (not deleted ones) by name in the page's collation, then id: two queries per
     page (count and rows, the home district joined), whatever the number of accounts.
 
-    Like the audit log, the count stops at MAX_LISTED_ROWS and the pages reach that far
+    Like the audit log, the count stops at paging.listed_rows and the pages reach that far
     (`is_capped` above it): the search, role and status filters find the rest. Indexes of
     migration 0016 serve each part on PostgreSQL: the order by `ix_users_name_fi`/`_sv` (a
     page reads its rows in index order instead of sorting every account; SQLite too), the
@@ -172,7 +173,10 @@ def search_users(filters: UserFilters, *, page: int = 1) -> BoundedPagination:
         query = query.where(User.blocked_at.is_(None))
     query = query.order_by(collate(User.display_name), User.id)
     return BoundedPagination(
-        query, page=max(page, 1), per_page=USERS_PER_PAGE, max_rows=MAX_LISTED_ROWS
+        query,
+        page=max(page, 1),
+        per_page=USERS_PER_PAGE,
+        max_rows=listed_rows(searching=bool(filters.q)),
     )
 
 

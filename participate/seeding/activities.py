@@ -599,9 +599,7 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
 
     signups: list[dict[str, Any]] = []
     # Sign-ups skewed towards a few popular activities, so some fill up and wait.
-    weights = [
-        rng.paretovariate(1.2) if row["status"] == Status.PUBLISHED else 0.0 for row in rows
-    ]
+    weights = [rng.paretovariate(1.2) if row["status"] == Status.PUBLISHED else 0.0 for row in rows]
     per_activity: dict[int, int] = {}
     # One draw of all of them: choices() sums the weights on every call.
     for index in rng.choices(range(len(ids)), weights=weights, k=2 * scale):

@@ -284,7 +284,7 @@ def test_pages_reach_the_newest_max_rows_and_choices_come_from_the_index(
         db.session.commit()
         assert admin_queries.list_audit_actions() == ["activity.reject", "initiative.approve"]
         assert admin_queries.list_audit_object_kinds() == ["activity", "initiative"]
-    monkeypatch.setattr(admin_queries, "MAX_LISTED_ROWS", 4)
+    monkeypatch.setattr("participate.paging.MAX_LISTED_ROWS", 4)
     soup = pages.get(client, "/en/admin/audit")
     assert "More than 4 entries" in pages.text(soup.select_one("#audit-capped"))
     soup = pages.get(client, "/en/admin/audit?action=activity.reject")

@@ -260,7 +260,7 @@ def test_list_reaches_the_first_max_rows_by_name_and_says_so(app, client, login_
     with app.app_context():
         for name in ["Öhman Olli", "Åström Åsa", "Aalto Aino", "Virtanen Ville"]:
             factories.create_user(display_name=name)
-    monkeypatch.setattr(admin_queries, "MAX_LISTED_ROWS", 3)
+    monkeypatch.setattr("participate.paging.MAX_LISTED_ROWS", 3)
     monkeypatch.setattr(admin_queries, "USERS_PER_PAGE", 2)
     soup = pages.get(client, "/fi/admin/users")
     # The Finnish page says "More than 3 accounts" in Finnish (the catalog is compiled).
