@@ -28,8 +28,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, request
+
+V = TypeVar("V")
 
 LIST_MAX_AGE = 60  # seconds: lists, feeds, calendars
 ITEM_MAX_AGE = 300  # seconds: one item
@@ -77,43 +80,42 @@ class CachedBody:
     etag: str
 
 
-class BodyCache:
-    """Rendered bodies by key for `seconds`, at most `size` keys (least recently used go
-    first), shared by a process's threads. Two threads that miss the same key at once may
-    both render it; the later one's body is kept (the same data gives the same bytes)."""
+class TimedCache(Generic[V]):
+    """Values by key for `seconds`, at most `size` keys (least recently used go first),
+    shared by a process's threads. Two threads that miss the same key at once may both
+    compute it; the later one's value is kept (the same data gives the same value)."""
 
-    def __init__(self, size: int = FEED_CACHE_SIZE) -> None:
-        self._entries: OrderedDict[Hashable, tuple[float, CachedBody]] = OrderedDict()
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
         self.size = size
-        self.renders = 0
+        self.misses = 0
 
     def get(
         self,
         key: Hashable,
-        render: Callable[[], bytes],
+        compute: Callable[[], V],
         *,
         seconds: float,
         clock: Callable[[], float] = time.monotonic,
-    ) -> CachedBody:
-        """The body under `key` if rendered less than `seconds` ago, else `render()`'s
-        (stored when `seconds` > 0)."""
+    ) -> V:
+        """The value under `key` if computed less than `seconds` ago, else `compute()`'s
+        (stored when `seconds` > 0; 0 turns the cache off, also for what it holds)."""
         now = clock()
         with self._lock:
-            found = self._entries.get(key)
+            found = self._entries.get(key) if seconds > 0 else None
             if found is not None and found[0] > now:
                 self._entries.move_to_end(key)
                 return found[1]
-        body = render()  # outside the lock: a slow render does not hold up other keys
-        cached = CachedBody(body, etag_of(body))
+        value = compute()  # outside the lock: a slow one does not hold up other keys
         with self._lock:
-            self.renders += 1
+            self.misses += 1
             if seconds > 0:
-                self._entries[key] = (now + seconds, cached)
+                self._entries[key] = (now + seconds, value)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
-        return cached
+        return value
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -121,6 +123,31 @@ class BodyCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class BodyCache(TimedCache[CachedBody]):
+    """Rendered bodies with their ETag values (`cached_body`)."""
+
+    def __init__(self, size: int = FEED_CACHE_SIZE) -> None:
+        super().__init__(size)
+
+    @property
+    def renders(self) -> int:
+        return self.misses
+
+    def get_body(
+        self,
+        key: Hashable,
+        render: Callable[[], bytes],
+        *,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> CachedBody:
+        def rendered() -> CachedBody:
+            body = render()
+            return CachedBody(body, etag_of(body))
+
+        return self.get(key, rendered, seconds=seconds, clock=clock)
 
 
 # `g` attribute: the ETag value of the cached body this request answers with, so the
@@ -136,10 +163,31 @@ def cached_body(key: Hashable, render: Callable[[], bytes]) -> CachedBody:
     cache: BodyCache = current_app.extensions["feed_cache"]
     default = 0 if current_app.testing else FEED_CACHE_SECONDS
     seconds = float(current_app.config.get("FEED_CACHE_SECONDS", default))
-    cached = cache.get(key, render, seconds=seconds)
+    cached = cache.get_body(key, render, seconds=seconds)
     setattr(g, CACHED_ETAG, cached.etag)
     return cached
 
 
+# The desk's aggregates (the statistics, the council report's counts), per period, for
+# AGGREGATE_CACHE_SECONDS (STATISTICS_CACHE_SECONDS; 0, the default under TESTING, turns
+# it off): pages read often whose counts change slowly, and whose cost grows with the data
+# counted. A minute old at most, as the feeds.
+AGGREGATE_CACHE_SECONDS = 60
+AGGREGATE_CACHE_SIZE = 64
+
+
+def cached_aggregate(key: Hashable, compute: Callable[[], V]) -> V:
+    """`compute()`'s value, reused for STATISTICS_CACHE_SECONDS by this app in this
+    process. The key names what is counted and for which period; the database's URL is
+    added (tests and the benchmark run several databases in one process)."""
+    cache: TimedCache[Any] = current_app.extensions["aggregate_cache"]
+    default = 0 if current_app.testing else AGGREGATE_CACHE_SECONDS
+    seconds = float(current_app.config.get("STATISTICS_CACHE_SECONDS", default))
+    from participate.extensions import db
+
+    return cast(V, cache.get((str(db.engine.url), key), compute, seconds=seconds))
+
+
 def init_app(app: Flask) -> None:
     app.extensions["feed_cache"] = BodyCache()
+    app.extensions["aggregate_cache"] = TimedCache[Any](AGGREGATE_CACHE_SIZE)

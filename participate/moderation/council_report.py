@@ -6,9 +6,11 @@ and the day after its last day 00:00, Helsinki time (`periods.Period`). The page
 come from the same `CouncilReport`.
 
 The counts (per district and status, and the threshold) come from one GROUP BY, so they are
-always complete. The page lists at most PAGE_LISTED (200) initiatives, the first sent (issue #11:
-a page's cost must not grow with the data; a period with tens of thousands of initiatives
-made a 13 MB page); it says so and points to the CSV, which lists every one.
+always complete; the page's may be up to STATISTICS_CACHE_SECONDS old (60 s,
+participate.caching.cached_aggregate), the CSV's are counted when it is downloaded. The
+page lists at most PAGE_LISTED (200) initiatives, the first sent (issue #11: a page's cost
+must not grow with the data; a period with tens of thousands of initiatives made a 13 MB
+page); it says so and points to the CSV, which lists every one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from participate.caching import cached_aggregate
 from participate.csv import write_csv
 from participate.districts.queries import list_districts
 from participate.extensions import db
@@ -138,7 +141,15 @@ def list_submitted(period: Period, *, limit: int | None = None) -> list[Initiati
 def build(period: Period, lang: str, *, limit: int | None = None) -> CouncilReport:
     """The report of the period; with `limit` (the page: PAGE_LISTED) only the first `limit`
     initiatives are listed, the counts still cover every one (the CSV passes no limit)."""
-    counts, threshold_reached = count_submitted(period)
+    # The page's counts are cached briefly, as the statistics' (their GROUP BY reads every
+    # initiative sent in the period); the CSV, the record sent to the council, counts afresh.
+    counts, threshold_reached = (
+        count_submitted(period)
+        if limit is None
+        else cached_aggregate(
+            ("council-report", period.start, period.end), lambda: count_submitted(period)
+        )
+    )
     initiatives = list_submitted(period, limit=limit)
     by_district: dict[int | None, list[Initiative]] = {}
     for initiative in initiatives:

@@ -12,27 +12,26 @@ What each aggregate reads does not grow with the supports (migration 0020): supp
 month sum `support_hours`, hourly counts that triggers keep; the initiatives' aggregates
 read `ix_initiatives_statistics` alone (one index entry per initiative sent in the period).
 The aggregates are cached per period for STATISTICS_CACHE_SECONDS (60 s; 0 in tests) in each
-process: the page is read often and changes slowly. The sign-ups per activity list at most
-ACTIVITIES_LISTED activities, the first to start (a year of 10,000 activities made a 600 kB
-page); the page says when there are more.
+process (participate.caching.cached_aggregate): the page is read often and changes slowly.
+The sign-ups per activity list at most ACTIVITIES_LISTED activities, the first to start (a
+year of 10,000 activities made a 600 kB page); the page says when there are more.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import raiseload
 
 from participate.activities.models import Activity, Signup, SignupStatus
+from participate.caching import cached_aggregate
 from participate.districts.queries import list_districts
 from participate.extensions import db
 from participate.i18n.locale import TIMEZONE
@@ -245,28 +244,6 @@ def _aggregate(period: Period) -> _Aggregates:
     )
 
 
-# (database URL, start, end) → (monotonic expiry, aggregates). Per process; small.
-_CACHE: dict[tuple[str, date, date], tuple[float, _Aggregates]] = {}
-_CACHE_MAX = 64
-
-
-def _cached_aggregate(period: Period) -> _Aggregates:
-    default = 0 if current_app.testing else 60
-    seconds = float(current_app.config.get("STATISTICS_CACHE_SECONDS", default))
-    if seconds <= 0:
-        return _aggregate(period)
-    key = (str(db.engine.url), period.start, period.end)
-    now = time.monotonic()
-    found = _CACHE.get(key)
-    if found is not None and found[0] > now:
-        return found[1]
-    value = _aggregate(period)
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.clear()
-    _CACHE[key] = (now + seconds, value)
-    return value
-
-
 def _relabelled(times: DecisionTime, label: str) -> DecisionTime:
     return DecisionTime(label, times.decided, times.waiting, times.median, times.p90)
 
@@ -278,7 +255,7 @@ def month_label(year: int, month: int) -> str:
 def build(period: Period, lang: str) -> Statistics:
     """The statistics page of a period, labelled in `lang` (the numbers may be up to
     STATISTICS_CACHE_SECONDS old; the activities' fill rates are always read fresh)."""
-    numbers = _cached_aggregate(period)
+    numbers = cached_aggregate(("statistics", period.start, period.end), lambda: _aggregate(period))
     # The labels and the decision-time names follow the page's language, not the cache's.
     months = [
         MonthRow(

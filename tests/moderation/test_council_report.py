@@ -233,3 +233,23 @@ def test_the_counts_read_the_covering_index_alone(app):
         period = Period(date(2026, 1, 1), date(2026, 12, 31))
         (plan,) = plans_of(lambda: council_report.count_submitted(period))
         assert "USING COVERING INDEX ix_initiatives_statistics" in plan, plan
+
+
+def test_the_pages_counts_are_cached_briefly_and_the_csvs_never(app, monkeypatch):
+    """The page's GROUP BY is reused for STATISTICS_CACHE_SECONDS, as the statistics'; the
+    CSV sent to the council counts every initiative when it is downloaded."""
+    app.extensions["aggregate_cache"].clear()
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 60)
+    june = Period(date(2026, 6, 1), date(2026, 6, 30))
+    _initiative(app, "Ensimmäinen", at(2026, 6, 10, 9))
+    with app.test_request_context("/fi/"):
+        assert council_report.build(june, "fi", limit=council_report.PAGE_LISTED).total == 1
+    _initiative(app, "Toinen", at(2026, 6, 11, 9))
+    with app.test_request_context("/fi/"):
+        page = council_report.build(june, "fi", limit=council_report.PAGE_LISTED)
+        assert page.total == 1  # the cached counts
+        assert page.listed == 2  # the rows are read afresh
+        assert council_report.build(june, "fi").total == 2  # the CSV's
+    monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 0)
+    with app.test_request_context("/fi/"):
+        assert council_report.build(june, "fi", limit=council_report.PAGE_LISTED).total == 2

@@ -222,7 +222,7 @@ def test_bad_periods(app, client, login_as, args, field, page):
 
 
 def test_numbers_are_cached_briefly(app, count_queries, monkeypatch):
-    monkeypatch.setattr(statistics, "_CACHE", {})
+    app.extensions["aggregate_cache"].clear()
     monkeypatch.setitem(app.config, "STATISTICS_CACHE_SECONDS", 60)
     period = Period(date(2026, 6, 1), date(2026, 7, 31))
     _initiative(app, at(2026, 6, 10, 9))
