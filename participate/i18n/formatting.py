@@ -119,13 +119,13 @@ def number(value: int | float | None) -> str:
         return ""
     chosen = locale() or _FALLBACK_LOCALE
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", _group_symbol(str(chosen)))
+        return f"{value:,}".replace(",", _group_symbol(chosen.language, chosen.territory))
     return babel_numbers.format_decimal(value, locale=chosen)
 
 
 @functools.cache
-def _group_symbol(locale_id: str) -> str:
-    return babel_numbers.get_group_symbol(locale_id)
+def _group_symbol(language: str, territory: str | None) -> str:
+    return babel_numbers.get_group_symbol(Locale(language, territory))
 
 
 def init_app(app: Flask) -> None:
