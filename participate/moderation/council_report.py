@@ -34,9 +34,9 @@ from participate.moderation.periods import Period
 from participate.workflow.states import Status
 
 WHOLE_CITY = "city"
-# The most initiatives the report's page lists (the CSV lists all).
-# Each listed initiative costs about 0.3 ms of HTML (links, answers, the council's clock):
-# 100 keep the page within 50 ms of server time; the CSV lists every one.
+# The most initiatives the report's page lists. Each costs about 0.3 ms of HTML (links,
+# answers, the council's clock): 100 keep the page within 50 ms of server time; the CSV
+# lists every one.
 PAGE_LISTED = 100
 # Finnish Excel's list separator is the semicolon; the BOM makes it read UTF-8 (ä, ö, å).
 
