@@ -629,8 +629,10 @@ def bench_seed(ctx: BenchContext, scale: int) -> None:
         if status == Status.PUBLISHED
     ]
     ctx.url_params["initiative_id"] = (public or ids)[0]
-    # The deepest page the list reaches at this scale (at most paging.MAX_LISTED_ROWS rows).
+    # The deepest full page the list reaches at this scale (at most paging.MAX_LISTED_ROWS
+    # rows): full, so that its growth between two scales measures the depth, not how many
+    # rows the last page happens to hold.
     listed = sum(1 for status, _t in plans_by_status if status in PUBLIC)
     per_page = queries.PER_PAGE
-    ctx.url_params["deepest_page"] = max(1, -(-min(listed, MAX_LISTED_ROWS) // per_page))
+    ctx.url_params["deepest_page"] = max(1, min(listed, MAX_LISTED_ROWS) // per_page)
     db.session.flush()
