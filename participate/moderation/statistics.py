@@ -34,6 +34,7 @@ from participate.activities.models import Activity, Signup, SignupStatus
 from participate.caching import cached_aggregate
 from participate.districts.queries import list_districts
 from participate.extensions import db
+from participate.i18n.content import Localized, pick
 from participate.i18n.locale import TIMEZONE
 from participate.initiatives.clock import ClockState, clock_state
 from participate.initiatives.models import Initiative, SupportHour, Theme
@@ -93,13 +94,21 @@ class DecisionTime:
 
 @dataclass(frozen=True)
 class ActivityFill:
-    activity: Activity
+    # The columns the table shows (id, title_fi/_sv/_en, starts_at, capacity), as a plain
+    # row: the page lists up to ACTIVITIES_LISTED, and whole Activity objects (descriptions
+    # in three languages, twenty columns more) were most of each row's cost.
+    activity: Any
     participants: int
     waiting: int
 
     @property
+    def title(self) -> Localized:
+        """The title in the page's language, or the first one written (`i18n.content.pick`)."""
+        return pick(self.activity, "title")
+
+    @property
     def capacity(self) -> int | None:
-        return self.activity.capacity
+        return self.activity.capacity  # type: ignore[no-any-return]
 
     @property
     def fill_rate(self) -> float | None:
@@ -299,22 +308,29 @@ def build(period: Period, lang: str) -> Statistics:
         .scalar_subquery()
     )
     activity_rows = db.session.execute(
-        sa.select(Activity, taken, waiting)
+        sa.select(
+            Activity.id,
+            Activity.title_fi,
+            Activity.title_sv,
+            Activity.title_en,
+            Activity.starts_at,
+            Activity.capacity,
+            Activity.final_participants,
+            taken.label("taken"),
+            waiting.label("queued"),
+        )
         .where(Activity.status == Status.PUBLISHED, _in(Activity.starts_at, period))
-        .options(raiseload(Activity.district))
         .order_by(Activity.starts_at, Activity.id)
         .limit(ACTIVITIES_LISTED + 1)
     ).all()
     activities_capped = len(activity_rows) > ACTIVITIES_LISTED
     activities = [
         ActivityFill(
-            activity,
-            activity.final_participants
-            if activity.final_participants is not None
-            else int(count or 0),
-            int(queued or 0),
+            row,
+            row.final_participants if row.final_participants is not None else int(row.taken or 0),
+            int(row.queued or 0),
         )
-        for activity, count, queued in activity_rows[:ACTIVITIES_LISTED]
+        for row in activity_rows[:ACTIVITIES_LISTED]
     ]
     filed_rows = db.session.scalars(
         sa.select(Initiative)
