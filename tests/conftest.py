@@ -60,12 +60,22 @@ def _cheap_password_hashing() -> Iterator[None]:
         yield
 
 
-# Tests that take seconds each (docs/testing.md, "The slowest tests"): they run first, so the
-# workers share them out and end on quick ones, not one worker on a long test while the
-# other waits. Every browser test counts as one too.
+# Tests that take seconds each (docs/testing.md, "The slowest tests"), longest first: they run
+# first, so the workers share them out and end on quick ones, not one worker on a long test
+# while the other waits (`--dist worksteal` steals from the end of a worker's queue). Every
+# browser test counts as one too: the rest of them come next, then everything else.
 SLOW_TESTS = (
+    "tests/browser/test_moderation.py::test_no_wcag_violations_on_desk_and_admin_pages",
     "tests/web/test_html_valid.py",
+    "tests/browser/test_initiatives.py::test_no_wcag_violations_on_initiative_pages",
+    "tests/browser/test_moderation.py::test_report_hide_restore_and_the_audit_log",
     "tests/i18n/test_pseudo_locale.py",
+    "tests/browser/test_initiatives.py::test_no_wcag_violations_on_desk_pages",
+    "tests/browser/test_initiatives.py::test_initiative_journey",
+    "tests/browser/test_councillors.py::test_the_map_by_keyboard",
+    "tests/browser/test_councillors.py::test_bad_and_split_postal_codes",
+    "tests/browser/test_councillors.py::test_pages_have_no_wcag_violations",
+    "tests/browser/test_activities.py::test_sign_up_cancel_and_the_waiting_list_moves",
     "tests/api/test_openapi.py::test_schemathesis",
     "tests/web/test_hostile_input.py",
     "tests/migrations/",
@@ -81,9 +91,10 @@ SLOW_TESTS = (
 
 
 def _slow_first(item: pytest.Item) -> int:
-    if item.nodeid.startswith(SLOW_TESTS):
-        return 0
-    return 1 if "browser" in item.keywords else 2
+    for rank, prefix in enumerate(SLOW_TESTS):
+        if item.nodeid.startswith(prefix):
+            return rank
+    return len(SLOW_TESTS) + (0 if "browser" in item.keywords else 1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

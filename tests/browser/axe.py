@@ -31,6 +31,23 @@ SETTLE_ANIMATIONS = """async () => {
 }"""
 
 
+# axe.run() and only the violations back, with the fields `_format` reads. The whole result
+# (every rule's passes, incomplete and inapplicable entries, each with an HTML snippet) took
+# Playwright longer to bring back to Python than axe took to check the page: about 0.15 s of
+# wall time and 0.25 s of CPU a check on the desk's pages (220 checks in a run).
+RUN_AXE = """async ([context, options]) => {
+  const results = await axe.run(context || document, options);
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    tags: v.tags,
+    nodes: v.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
+  }));
+}"""
+
+
 def _format(violation: dict[str, Any]) -> str:
     impact = violation.get("impact") or "no impact given"
     lines = [f"{violation['id']} ({impact}): {violation['help']}", f"  {violation['helpUrl']}"]
@@ -65,12 +82,10 @@ def axe_violations(
     page.evaluate(SETTLE_ANIMATIONS)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe.axe_script)
-    results = page.evaluate(
-        "([context, options]) => axe.run(context || document, options)", [context, options]
-    )
+    violations = page.evaluate(RUN_AXE, [context, options])
     return [
         _format(violation)
-        for violation in results["violations"]
+        for violation in violations
         if set(violation.get("tags", ())) & set(WCAG_TAGS)
     ]
 
