@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import DESKTOP, BrowserGuard, SharedPage
+from tests.browser.conftest import BETWEEN_TESTS_PATH, DESKTOP, BrowserGuard, SharedPage
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_what_a_test_changes_is_undone(
     shared.reset()
     again = shared.open(browser_guard)
     assert again is page, "a page with nothing left behind is reused"
-    assert page.url == "about:blank"
+    assert page.url == live_server + BETWEEN_TESTS_PATH
     assert page.context.cookies() == []
     assert page.viewport_size == DESKTOP
     with page.expect_request("**/en/") as request:
