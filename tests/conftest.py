@@ -67,6 +67,7 @@ def _cheap_password_hashing() -> Iterator[None]:
 SLOW_TESTS = (
     "tests/browser/test_moderation.py::test_no_wcag_violations_on_desk_and_admin_pages",
     "tests/web/test_html_valid.py",
+    "tests/api/test_openapi.py::test_schemathesis",
     "tests/browser/test_initiatives.py::test_no_wcag_violations_on_initiative_pages",
     "tests/browser/test_moderation.py::test_report_hide_restore_and_the_audit_log",
     "tests/i18n/test_pseudo_locale.py",
@@ -76,7 +77,6 @@ SLOW_TESTS = (
     "tests/browser/test_councillors.py::test_bad_and_split_postal_codes",
     "tests/browser/test_councillors.py::test_pages_have_no_wcag_violations",
     "tests/browser/test_activities.py::test_sign_up_cancel_and_the_waiting_list_moves",
-    "tests/api/test_openapi.py::test_schemathesis",
     "tests/web/test_hostile_input.py",
     "tests/migrations/",
     "tests/moderation/test_migration.py",
