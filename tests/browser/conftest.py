@@ -134,7 +134,7 @@ _server_errors: list[str] = []
 # The page the shared page rests on between tests: answered by the live server itself (not the
 # app), on the app's origin. Resting on about:blank instead made the next test's first
 # navigation start a new renderer process (about:blank to the app is a cross-site navigation
-# for Chromium), about 0.15 s of CPU a test and a cold renderer: V8 compiled axe's script
+# for Chromium), about 0.2 s of CPU a test and a cold renderer: V8 compiled axe's script
 # afresh in every test.
 BETWEEN_TESTS_PATH = "/__between-tests__"
 BETWEEN_TESTS_PAGE = b"<!doctype html><html lang=en><title>Between tests</title></html>"
