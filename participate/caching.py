@@ -32,6 +32,8 @@ from typing import Any, Generic, TypeVar, cast
 
 from flask import Flask, Response, current_app, g, request
 
+from participate.extensions import db
+
 V = TypeVar("V")
 
 LIST_MAX_AGE = 60  # seconds: lists, feeds, calendars
@@ -183,8 +185,6 @@ def cached_aggregate(key: Hashable, compute: Callable[[], V]) -> V:
     cache: TimedCache[Any] = current_app.extensions["aggregate_cache"]
     default = 0 if current_app.testing else AGGREGATE_CACHE_SECONDS
     seconds = float(current_app.config.get("STATISTICS_CACHE_SECONDS", default))
-    from participate.extensions import db
-
     return cast(V, cache.get((str(db.engine.url), key), compute, seconds=seconds))
 
 
