@@ -1,7 +1,8 @@
 """Conditional requests and caching for what other systems poll: the API, the Atom feeds,
 the calendar files and the GeoJSON. One helper, `conditional()`, used by all of them, and
 one per-process cache of rendered bodies, `cached_body()`, for the feeds that are costly to
-render (the subscribable calendar).
+render (the subscribable calendar). The same timed cache (`TimedCache`) keeps the desk's
+aggregates for a minute, `cached_aggregate()` (the statistics, the council report's counts).
 
 - A **strong ETag**: the SHA-256 of the body (the body is byte-for-byte the same for the
   same data, so any change of data changes it; RFC 9110 §8.8.3).
