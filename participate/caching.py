@@ -82,6 +82,10 @@ class CachedBody:
     body: bytes
     etag: str
 
+    @classmethod
+    def of(cls, body: bytes) -> CachedBody:
+        return cls(body, etag_of(body))
+
 
 class TimedCache(Generic[V]):
     """Values by key for `seconds`, at most `size` keys (least recently used go first),
@@ -129,7 +133,7 @@ class TimedCache(Generic[V]):
 
 
 class BodyCache(TimedCache[CachedBody]):
-    """Rendered bodies with their ETag values (`cached_body`)."""
+    """Rendered bodies with their ETag values (`cached_body`); `renders` counts the misses."""
 
     def __init__(self, size: int = FEED_CACHE_SIZE) -> None:
         super().__init__(size)
@@ -137,20 +141,6 @@ class BodyCache(TimedCache[CachedBody]):
     @property
     def renders(self) -> int:
         return self.misses
-
-    def get_body(
-        self,
-        key: Hashable,
-        render: Callable[[], bytes],
-        *,
-        seconds: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> CachedBody:
-        def rendered() -> CachedBody:
-            body = render()
-            return CachedBody(body, etag_of(body))
-
-        return self.get(key, rendered, seconds=seconds, clock=clock)
 
 
 # `g` attribute: the ETag value of the cached body this request answers with, so the
@@ -164,9 +154,8 @@ def cached_body(key: Hashable, render: Callable[[], bytes]) -> CachedBody:
     The response must carry this body unchanged: its ETag value also names the body's
     compressed forms (`g.cached_body_etag`)."""
     cache: BodyCache = current_app.extensions["feed_cache"]
-    default = 0 if current_app.testing else FEED_CACHE_SECONDS
-    seconds = float(current_app.config.get("FEED_CACHE_SECONDS", default))
-    cached = cache.get_body(key, render, seconds=seconds)
+    seconds = _configured_seconds("FEED_CACHE_SECONDS", FEED_CACHE_SECONDS)
+    cached = cache.get(key, lambda: CachedBody.of(render()), seconds=seconds)
     setattr(g, CACHED_ETAG, cached.etag)
     return cached
 
@@ -184,9 +173,14 @@ def cached_aggregate(key: Hashable, compute: Callable[[], V]) -> V:
     process. The key names what is counted and for which period; the database's URL is
     added (tests and the benchmark run several databases in one process)."""
     cache: TimedCache[Any] = current_app.extensions["aggregate_cache"]
-    default = 0 if current_app.testing else AGGREGATE_CACHE_SECONDS
-    seconds = float(current_app.config.get("STATISTICS_CACHE_SECONDS", default))
+    seconds = _configured_seconds("STATISTICS_CACHE_SECONDS", AGGREGATE_CACHE_SECONDS)
     return cast(V, cache.get((str(db.engine.url), key), compute, seconds=seconds))
+
+
+def _configured_seconds(setting: str, default: float) -> float:
+    """How long the app keeps a cached value: its `setting`, else `default`; 0 (off) under
+    TESTING, so a test sees its own data at once."""
+    return float(current_app.config.get(setting, 0 if current_app.testing else default))
 
 
 def init_app(app: Flask) -> None:

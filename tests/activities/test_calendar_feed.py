@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from participate.activities import queries
-from participate.caching import BodyCache, etag_of
+from participate.caching import BodyCache, CachedBody, etag_of
 from tests import factories
 
 
@@ -108,7 +108,7 @@ def test_body_cache_expires_and_is_bounded():
     cache = BodyCache(size=2)
 
     def get(key: str, body: bytes, seconds: float = 60):
-        return cache.get_body(key, lambda: body, seconds=seconds, clock=lambda: now[0])
+        return cache.get(key, lambda: CachedBody.of(body), seconds=seconds, clock=lambda: now[0])
 
     assert get("a", b"1").body == b"1"
     assert get("a", b"2").body == b"1"  # fresh: not rendered again
