@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 
 LANGS: Final = ("fi", "sv", "en")
 THEME_EXTENSION = "participate.theme"
@@ -121,10 +121,11 @@ class Theme:
 
 
 def _language() -> str:
-    from participate.i18n.catalog import locale
+    """The page's language (Finnish outside a request). Imported here: the settings load
+    the theme before the app, and i18n needs Flask-Babel."""
+    from participate.i18n.content import current_lang
 
-    chosen = locale() if has_app_context() else None
-    return chosen.language if chosen is not None and chosen.language in LANGS else "fi"
+    return current_lang()
 
 
 def _per_language(table: dict[str, Any], key: str) -> dict[str, str]:

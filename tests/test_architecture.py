@@ -393,3 +393,20 @@ def test_the_kind_check_scan_sees_class_checks(tmp_path: Path) -> None:
         "4: isinstance",
         "5: type() comparison",
     ]
+
+
+# Dates, times, durations and numbers are written by participate/i18n/formatting.py alone:
+# the request's locale read once, Helsinki time, the patterns readers expect.
+FLASK_BABEL_FORMATTER = re.compile(r"\bformat_(date|datetime|time|timedelta|number|decimal)\b")
+
+
+def test_dates_and_numbers_are_formatted_by_the_formatting_module() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in _python_files()
+        if path != ROOT / "participate" / "i18n" / "formatting.py"
+        and path.is_relative_to(ROOT / "participate")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "flask_babel" in line and FLASK_BABEL_FORMATTER.search(line)
+    ]
+    assert not offenders, "use participate.i18n.formatting:\n" + "\n".join(offenders)

@@ -70,6 +70,12 @@ def local_datetime(value: datetime | None) -> str:
     return babel_dates.format_datetime(_in_helsinki(value), DATETIME_PATTERNS[lang], locale=chosen)
 
 
+def local_month(year: int, month: int) -> str:
+    """A month and its year as a heading: "joulukuu 2026", "december 2026", "December 2026"."""
+    chosen, _lang = _locale()
+    return babel_dates.format_date(date(year, month, 1), "LLLL yyyy", locale=chosen)
+
+
 def local_duration(value: timedelta) -> str:
     """A duration in words, rounded to its largest unit: "3 päivää", "3 dagar", "3 days"."""
     chosen, _lang = _locale()
@@ -114,7 +120,7 @@ def number(value: int | float | None) -> str:
     """A number as the reader's language writes it: `12 345` (fi, sv: a no-break space),
     `12,345` (en). Whole numbers, most of what pages show (counts in tables of a few hundred
     rows), take a short way with the locale's group separator: the same text as Babel's
-    `format_decimal` (tests/test_dates.py compares the two), in a tenth of the time."""
+    `format_decimal` (tests/i18n/test_formatting.py compares the two), in a tenth of the time."""
     if value is None:
         return ""
     chosen = locale() or _FALLBACK_LOCALE

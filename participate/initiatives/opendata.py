@@ -13,11 +13,11 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from flask import current_app
-from flask_babel import format_number
 from flask_babel import gettext as _
 
 from participate.api.shapes import district_object, localised, timestamp
 from participate.csv import write_csv
+from participate.i18n.formatting import number
 from participate.initiatives.clock import council_deadline
 from participate.initiatives.lifecycle import PUBLIC
 from participate.initiatives.models import SDG_GOALS, WHOLE_CITY, Initiative
@@ -99,8 +99,8 @@ def support_summary(initiative: Initiative) -> str:
     """The two support counts as one sentence in the current language."""
     return _(
         "Supports from identified residents: %(residents)s. Other supports: %(other)s.",
-        residents=format_number(initiative.resident_support_count),
-        other=format_number(initiative.other_support_count),
+        residents=number(initiative.resident_support_count),
+        other=number(initiative.other_support_count),
     )
 
 

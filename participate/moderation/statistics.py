@@ -22,11 +22,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import raiseload
 
@@ -35,6 +34,7 @@ from participate.caching import cached_aggregate
 from participate.districts.queries import list_districts
 from participate.extensions import db
 from participate.i18n.content import Localized, pick
+from participate.i18n.formatting import local_month
 from participate.i18n.locale import TIMEZONE
 from participate.initiatives.clock import ClockState, clock_state
 from participate.initiatives.models import Initiative, SupportHour, Theme
@@ -258,10 +258,6 @@ def _relabelled(times: DecisionTime, label: str) -> DecisionTime:
     return DecisionTime(label, times.decided, times.waiting, times.median, times.p90)
 
 
-def month_label(year: int, month: int) -> str:
-    return str(format_date(date(year, month, 1), "LLLL yyyy"))
-
-
 def build(period: Period, lang: str) -> Statistics:
     """The statistics page of a period, labelled in `lang` (the numbers may be up to
     STATISTICS_CACHE_SECONDS old; the activities' fill rates are always read fresh)."""
@@ -271,7 +267,7 @@ def build(period: Period, lang: str) -> Statistics:
         MonthRow(
             year,
             month,
-            month_label(year, month),
+            local_month(year, month),
             numbers.submissions_by_month.get((year, month), 0),
             numbers.supports_by_month.get((year, month), 0),
         )
