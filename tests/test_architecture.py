@@ -410,3 +410,20 @@ def test_dates_and_numbers_are_formatted_by_the_formatting_module() -> None:
         if "flask_babel" in line and FLASK_BABEL_FORMATTER.search(line)
     ]
     assert not offenders, "use participate.i18n.formatting:\n" + "\n".join(offenders)
+
+
+# A list builds each row's link from one url_for (`url_per_id`, participate/urls.py): a
+# url_for per row cost more than the rest of a short row (issue #11's desk profile).
+ROW_URL_FOR = re.compile(r"url_for\([^)]*\b\w+_id=")
+
+
+def test_lists_build_row_links_once() -> None:
+    offenders = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        depth = 0
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            depth += len(re.findall(r"{%-?\s*for\b", line))
+            if depth and ROW_URL_FOR.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            depth -= len(re.findall(r"{%-?\s*endfor\b", line))
+    assert not offenders, "build the row links with url_per_id:\n" + "\n".join(offenders)

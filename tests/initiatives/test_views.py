@@ -230,6 +230,17 @@ def test_my_initiatives_do_not_grow_queries(app, client, login_as, count_queries
     assert len(soup.select("tbody tr")) == 13
 
 
+def test_my_initiatives_link_what_i_support_when_i_wrote_none(app, client, login_as):
+    user = login_as()
+    with app.app_context():
+        supported = factories.create_initiative(title="Tuettu aloite")
+        factories.create_support(supported, user)
+        supported_id = supported.id
+    soup = pages.get(client, "/fi/initiatives/mine")
+    links = [a["href"] for a in soup.select("main ul a")]
+    assert f"/fi/initiatives/{supported_id}" in links
+
+
 # Visibility: 404 rather than 403, so hidden things do not leak ---------------------------
 
 
