@@ -60,8 +60,20 @@ class BoundedPagination(SelectPagination):
 
     is_capped: bool = False
 
-    def __init__(self, select: sa.Select[Any], *, page: int, per_page: int, max_rows: int):
+    def __init__(
+        self,
+        select: sa.Select[Any],
+        *,
+        page: int,
+        per_page: int,
+        max_rows: int,
+        keys_first: bool = False,
+    ):
+        """`keys_first`: find even the first page's keys before its rows (_deferred_join),
+        for a filter that an index tests only when nothing else is read (an index-only
+        scan: the account search's `search_text`); deeper pages always do."""
         self.max_rows = max_rows
+        self.keys_first = keys_first
         super().__init__(
             select=select,
             session=db.session(),
@@ -78,7 +90,7 @@ class BoundedPagination(SelectPagination):
             return []
         select = self._query_args["select"]
         limit = min(self.per_page, self.max_rows - offset)
-        if offset:
+        if offset or self.keys_first:
             select = _deferred_join(select, limit=limit, offset=offset)
         else:
             select = select.limit(limit)

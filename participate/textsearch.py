@@ -70,6 +70,7 @@ DEFAULT_ALGORITHM: Final = "finnish"
 SQLITE_STEMS_TABLE: Final = "initiatives_search_stems"
 SQLITE_TEXT_TABLE: Final = "initiatives_search_text"
 PG_VECTOR_COLUMN: Final = "search_vector"
+ACCOUNT_SEARCH_COLUMN: Final = "search_text"
 SCHEMA_NAMES: Final = frozenset(
     {
         SQLITE_STEMS_TABLE,
@@ -77,9 +78,11 @@ SCHEMA_NAMES: Final = frozenset(
         PG_VECTOR_COLUMN,
         "ix_initiatives_search_vector",
         "ix_initiatives_search_text",
-        # pg_trgm indexes for the account search's substrings (migration 0016).
-        "ix_users_display_name_trgm",
-        "ix_users_email_trgm",
+        # The account search on PostgreSQL (migration 0022): a name and an e-mail address
+        # lower-cased in one generated column, which the name-order indexes carry and a
+        # pg_trgm index serves (participate.moderation.admin_queries).
+        ACCOUNT_SEARCH_COLUMN,
+        "ix_users_search_text_trgm",
     }
 )
 _FTS5_SHADOW = re.compile(r"_(data|idx|content|docsize|config)$")

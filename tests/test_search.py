@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from participate import textsearch
+from participate.accounts.models import User
 from participate.moderation import admin_queries
 from tests import factories, pages
 
@@ -199,6 +200,43 @@ def test_user_search_folds_unicode_case(app, query, expected):
         factories.create_user(display_name="Östen Österberg")
         factories.create_user(display_name="Åsa Ådahl")
         factories.create_user(display_name="Matti Virtanen")
+    with app.test_request_context("/fi/"):
+        page = admin_queries.search_users(admin_queries.UserFilters(q=query))
+        assert {user.display_name for user in page.items} == expected
+
+
+ACCOUNTS = [
+    ("Östen Österberg", "osten@example.fi"),
+    ("Åsa Ådahl", "asa_100%@example.fi"),
+    ("Matti Virtanen", "m.virtanen@example.fi"),
+    ("Anna \\ Back-Slash", "anna@exämple.fi"),
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(alphabet="aäöåeinrtsAÄÖÅEINRTSV%_\\ .@-", min_size=1, max_size=6))
+@example(query="%")
+@example(query="_")
+@example(query="\\")
+@example(query="N M")
+@example(query="ÄDAHL")
+def test_account_search_finds_exactly_the_folded_substrings(app, query):
+    """The account search (and so the audit log's actor box) on either database: the accounts
+    whose name or address contains the query, case folded, LIKE's characters literal, and
+    never a match spanning the name and the address (PostgreSQL keeps both in one column)."""
+    from participate.extensions import db
+
+    with app.app_context():
+        if not db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+            for name, email in ACCOUNTS:
+                factories.create_user(display_name=name, email=email)
+    expected = {
+        name
+        for name, email in ACCOUNTS
+        if query.casefold() in name.casefold() or query.casefold() in email.casefold()
+    }
     with app.test_request_context("/fi/"):
         page = admin_queries.search_users(admin_queries.UserFilters(q=query))
         assert {user.display_name for user in page.items} == expected
