@@ -30,7 +30,9 @@ _SUBMITTED_SQL = "status = 'submitted'"
 def queue_index(name: str, *filters: str) -> sa.Index:
     """A partial index over a moderated table's submitted items: the `filters` columns (none
     for the queue itself; one for a filtered queue), then the queue's order. The desk reads a
-    page at a time through it (moderation.queries; migrations 0012 and 0018)."""
+    page at a time through it (moderation.queries; migrations 0012 and 0018). On PostgreSQL
+    it carries the order's columns too (INCLUDE, migration 0023), so a page's keys are read
+    from the index alone (an expression's columns must be in the index for that)."""
     return sa.Index(
         name,
         *filters,
@@ -38,6 +40,7 @@ def queue_index(name: str, *filters: str) -> sa.Index:
         "id",
         sqlite_where=sa.text(_SUBMITTED_SQL),
         postgresql_where=sa.text(_SUBMITTED_SQL),
+        postgresql_include=["submitted_at", "status_changed_at"],
     )
 
 
