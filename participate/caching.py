@@ -1,7 +1,8 @@
 """Conditional requests and caching for what other systems poll: the API, the Atom feeds,
 the calendar files and the GeoJSON. One helper, `conditional()`, used by all of them, and
-one per-process cache of rendered bodies, `cached_body()`, for the feeds that are costly to
-render (the subscribable calendar). The same timed cache (`TimedCache`) keeps the desk's
+per-process caches of rendered bodies, `cached_body()`, for what is polled or fetched by
+every page view and costly to render (the feeds, the subscribable calendar, the map's
+points). The same timed cache (`TimedCache`) keeps the desk's
 aggregates for a minute, `cached_aggregate()` (the statistics, the council report's counts).
 
 - A **strong ETag**: the SHA-256 of the body (the body is byte-for-byte the same for the
@@ -148,12 +149,20 @@ class BodyCache(TimedCache[CachedBody]):
 CACHED_ETAG = "cached_body_etag"
 
 
-def cached_body(key: Hashable, render: Callable[[], bytes]) -> CachedBody:
+# The caches of rendered bodies, by their name in `app.extensions`: the feeds', and the
+# map's points apart, so that its viewport variants (`bbox`) never push a feed out.
+FEED_CACHE = "feed_cache"
+MAP_CACHE = "map_cache"
+
+
+def cached_body(
+    key: Hashable, render: Callable[[], bytes], *, cache_name: str = FEED_CACHE
+) -> CachedBody:
     """`render()`'s body, reused for FEED_CACHE_SECONDS by this app in this process. The
     key must hold everything the body depends on besides the data (language, filters).
     The response must carry this body unchanged: its ETag value also names the body's
-    compressed forms (`g.cached_body_etag`)."""
-    cache: BodyCache = current_app.extensions["feed_cache"]
+    compressed forms (`g.cached_body_etag`). `cache_name`: FEED_CACHE or MAP_CACHE."""
+    cache: BodyCache = current_app.extensions[cache_name]
     seconds = _configured_seconds("FEED_CACHE_SECONDS", FEED_CACHE_SECONDS)
     cached = cache.get(key, lambda: CachedBody.of(render()), seconds=seconds)
     setattr(g, CACHED_ETAG, cached.etag)
@@ -184,5 +193,6 @@ def _configured_seconds(setting: str, default: float) -> float:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["feed_cache"] = BodyCache()
+    app.extensions[FEED_CACHE] = BodyCache()
+    app.extensions[MAP_CACHE] = BodyCache()
     app.extensions["aggregate_cache"] = TimedCache[Any](AGGREGATE_CACHE_SIZE)

@@ -101,7 +101,9 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
         # The public lists (upcoming soonest first, the archive newest first) and their
         # "not yet ended" / "ended" split, over published activities only (migration 0008);
         # with ends_at in the entry the split is checked in the index, so neither list
-        # reads the other's rows from the table before its own (migration 0019).
+        # reads the other's rows from the table before its own (migration 0019). On
+        # PostgreSQL it carries what the "places left" filter tests, so that list's bounded
+        # count is read from the index alone (migration 0024).
         sa.Index(
             "ix_activities_published_starts",
             "starts_at",
@@ -109,6 +111,7 @@ class Activity(ModeratedMixin, TimestampMixin, Base):
             "ends_at",
             sqlite_where=sa.text("status = 'published'"),
             postgresql_where=sa.text("status = 'published'"),
+            postgresql_include=["is_cancelled", "capacity", "places_taken"],
         ),
         sa.Index(
             "ix_activities_published_ends",

@@ -89,6 +89,7 @@ class Theme(Base):
 # term literally, so queries.public_statuses() renders the same list inline.
 PUBLIC_STATUSES = ("published", "answered", "closed")
 PUBLIC_STATUS_SQL = "status IN ({})".format(", ".join(f"'{s}'" for s in PUBLIC_STATUSES))
+POINT_SQL = "lat IS NOT NULL AND lon IS NOT NULL"
 
 
 class Initiative(ModeratedMixin, TimestampMixin, Base):
@@ -147,6 +148,16 @@ class Initiative(ModeratedMixin, TimestampMixin, Base):
             "id",
             sqlite_where=sa.text(PUBLIC_STATUS_SQL),
             postgresql_where=sa.text(PUBLIC_STATUS_SQL),
+        ),
+        # The map (its list, its count and map.geojson): public initiatives with a point,
+        # newest first. Half the public ones have a point; without it the map's bounded
+        # count read ~2,600 table rows at 100,000 to find 1,001 (migration 0024).
+        sa.Index(
+            "ix_initiatives_public_point",
+            "published_at",
+            "id",
+            sqlite_where=sa.text(f"{PUBLIC_STATUS_SQL} AND {POINT_SQL}"),
+            postgresql_where=sa.text(f"{PUBLIC_STATUS_SQL} AND {POINT_SQL}"),
         ),
         # The search's columns, indexes, FTS5 tables and triggers differ by database and live
         # in migration 0013 only (participate.textsearch; migrations/env.py leaves them out

@@ -29,7 +29,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from participate.accounts.identity import get_identity
-from participate.caching import LIST_MAX_AGE, cached_body, conditional
+from participate.caching import LIST_MAX_AGE, MAP_CACHE, cached_body, conditional
 from participate.districts.models import District
 from participate.districts.queries import district_at
 from participate.extensions import db, limiter
@@ -170,34 +170,43 @@ def map_points() -> BaseResponse:
     """GeoJSON FeatureCollection of public initiatives with a point, newest first, at most
     queries.MAP_POINTS_MAX; `bbox=west,south,east,north` narrows it to a viewport. The
     collection's `truncated` says whether more matched (the map then asks per viewport).
-    Labels and links are in the URL's language."""
+    Labels and links are in the URL's language. Every map page asks for it: the body is
+    built at most once a minute per language, filters and viewport in a worker
+    (participate.caching.cached_body, in a cache of its own), as the feeds are."""
     filters = queries.parse_filters(request.args)
     raw_bbox = request.args.get("bbox", "")
     bbox = queries.parse_bbox(raw_bbox) if raw_bbox else None
     if raw_bbox and bbox is None:
         abort(400)
-    rows, truncated = queries.list_points(filters, bbox)
-    # Built once per request, not per point (up to MAP_POINTS_MAX of them).
-    detail_url = url_per_id(".detail", "initiative_id")
-    labels = {status: Status(status).label for status in {row.status for row in rows}}
-    features = [
-        {
-            "type": "Feature",
-            "id": row.id,
-            # GeoJSON (RFC 7946) positions are longitude first.
-            "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-            "properties": {
-                "title": row.title,
-                "lang": row.language,
-                "url": detail_url(row.id),
-                "status": labels[row.status],
-            },
-        }
-        for row in rows
-    ]
-    response = jsonify(type="FeatureCollection", features=features, truncated=truncated)
-    response.mimetype = "application/geo+json"
-    return conditional(response, max_age=LIST_MAX_AGE)
+    lang = current_lang()
+
+    def render() -> bytes:
+        rows, truncated = queries.list_points(filters, bbox)
+        # Built once per request, not per point (up to MAP_POINTS_MAX of them).
+        detail_url = url_per_id(".detail", "initiative_id")
+        labels = {status: Status(status).label for status in {row.status for row in rows}}
+        features = [
+            {
+                "type": "Feature",
+                "id": row.id,
+                # GeoJSON (RFC 7946) positions are longitude first.
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "title": row.title,
+                    "lang": row.language,
+                    "url": detail_url(row.id),
+                    "status": str(labels[row.status]),
+                },
+            }
+            for row in rows
+        ]
+        collection = {"type": "FeatureCollection", "features": features, "truncated": truncated}
+        return f"{current_app.json.dumps(collection)}\n".encode()
+
+    key = ("initiatives.map_points", lang, tuple(sorted(filters.as_args().items())), bbox)
+    cached = cached_body(key, render, cache_name=MAP_CACHE)
+    response = Response(cached.body, content_type="application/geo+json")
+    return conditional(response, max_age=LIST_MAX_AGE, etag=cached.etag)
 
 
 @bp.route("/<int:initiative_id>")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from participate.accounts.models import Role
@@ -123,3 +124,19 @@ def test_has_places_filters_on_the_column_through_the_list_index(app):
         assert "signups" not in count.lower()
         if db.engine.dialect.name == "postgresql":  # SQLite without statistics sorts here
             assert_served_by(rows, "ix_activities_published_starts")
+
+
+def test_has_places_count_is_read_from_the_index_alone(app):
+    """Migration 0024 (PostgreSQL): the list index carries what the filter tests (cancelled,
+    capacity, places taken), so the bounded count never reads the table. Without those
+    columns in the index an index-only scan cannot be planned at all."""
+    with app.test_request_context("/fi/activities/"):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("INCLUDE columns: PostgreSQL")
+        factories.create_activity(capacity=2)
+        filters = queries.ActivityFilters(has_places=True)
+        count = plans_of(
+            lambda: queries.list_activities(filters),
+            price_out=("sort", "seqscan", "bitmapscan", "indexscan"),
+        )[0]
+        assert "Index Only Scan using ix_activities_published_starts" in count, count

@@ -193,15 +193,24 @@ def test_atom_ids_are_tag_uris_shared_by_the_three_languages(app, client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/{lang}/activities/calendar.ics", "/{lang}/initiatives/feed.atom"]
+    "url",
+    [
+        "/{lang}/activities/calendar.ics",
+        "/{lang}/initiatives/feed.atom",
+        "/{lang}/initiatives/map.geojson",
+        "/{lang}/initiatives/map.geojson?bbox=24.5,60.1,24.9,60.3",
+    ],
 )
 def test_polled_feeds_are_rendered_once_a_minute_per_language(
     app, client, monkeypatch, count_queries, activity, url
 ):
-    """participate.caching.cached_body: within FEED_CACHE_SECONDS a feed is served from the
-    worker's cache without a query; each language has its own body."""
+    """participate.caching.cached_body: within FEED_CACHE_SECONDS a feed (and the map's
+    points, which every map page asks for) is served from the worker's cache without a
+    query; each language has its own body."""
+    with app.app_context():
+        factories.create_initiative(status="published", lat=60.2, lon=24.7)
     monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
-    cache = app.extensions["feed_cache"]
+    cache = app.extensions["map_cache" if "map.geojson" in url else "feed_cache"]
     cache.clear()
     try:
         first = client.get(url.format(lang="fi"))
@@ -251,3 +260,22 @@ def test_a_cached_feed_is_compressed_once_per_coding(app, client, monkeypatch, a
         assert len(compressed) == 4  # not a cached body: compressed each time
     finally:
         app.extensions["feed_cache"].clear()
+
+
+def test_map_viewports_never_push_a_feed_out_of_its_cache(app, client, monkeypatch, count_queries):
+    """The map's points have a cache of their own: panning the map (a new `bbox` each time)
+    fills that one, and the feeds polled meanwhile stay cached."""
+    monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
+    for name in ("feed_cache", "map_cache"):
+        app.extensions[name].clear()
+    try:
+        client.get("/fi/initiatives/feed.atom")
+        for step in range(app.extensions["map_cache"].size + 5):
+            west = 24.0 + step / 100
+            client.get(f"/fi/initiatives/map.geojson?bbox={west},60.1,{west + 0.5},60.3")
+        with count_queries() as statements:
+            client.get("/fi/initiatives/feed.atom")
+        assert statements == []
+    finally:
+        for name in ("feed_cache", "map_cache"):
+            app.extensions[name].clear()
