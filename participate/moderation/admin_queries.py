@@ -43,7 +43,7 @@ def account_contains(needle: str) -> sa.ColumnElement[bool]:
     """
     dialect = _dialect()
     if dialect == "postgresql":
-        column = sa.column(ACCOUNT_SEARCH_COLUMN, sa.Text, _selectable=User.__table__)
+        column = sa.literal_column(f"{User.__tablename__}.{ACCOUNT_SEARCH_COLUMN}", sa.Text)
         return contains_text(column, needle, dialect, lowered=True)
     return sa.or_(
         contains_text(User.display_name, needle, dialect),
