@@ -15,10 +15,13 @@ PYBABEL := $(BIN)/pybabel
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-22s\033[0m %s\n", $$1, $$2}'
 
+# --no-compile: pip would byte-compile every file of every package (half of a fresh
+# install's time, pandas and the test tools included); Python compiles what is imported, once
+# (`make test` writes the caches, see below).
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP) ## Create the virtual environment and install everything
