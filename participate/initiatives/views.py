@@ -201,7 +201,8 @@ def map_points() -> BaseResponse:
             for row in rows
         ]
         collection = {"type": "FeatureCollection", "features": features, "truncated": truncated}
-        return f"{current_app.json.dumps(collection)}\n".encode()
+        # Compact, as jsonify writes it outside debug mode.
+        return f"{current_app.json.dumps(collection, separators=(',', ':'))}\n".encode()
 
     key = ("initiatives.map_points", lang, tuple(sorted(filters.as_args().items())), bbox)
     cached = cached_body(key, render, cache_name=MAP_CACHE)
