@@ -21,6 +21,8 @@ help: ## Show this help
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@# An environment from before pyicu-wheels: both packages write `icu/` (decision 5).
+	@$(BIN)/pip uninstall --quiet --yes pyicu >/dev/null 2>&1 || true
 	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
 	touch $(STAMP)
 

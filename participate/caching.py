@@ -147,10 +147,13 @@ class BodyCache(TimedCache[CachedBody]):
 # `g` attribute: the ETag value of the cached body this request answers with, so the
 # compression can reuse its compressed bytes too (participate.web.compression).
 CACHED_ETAG = "cached_body_etag"
+# `g` attribute: which cache that body came from, so its compressed forms are kept apart too.
+CACHED_IN = "cached_body_cache"
 
 
 # The caches of rendered bodies, by their name in `app.extensions`: the feeds', and the
-# map's points apart, so that its viewport variants (`bbox`) never push a feed out.
+# map's points apart, so that its viewport variants (`bbox`) never push a feed out (nor
+# its compressed forms: participate.web.compression keeps those per cache as well).
 FEED_CACHE = "feed_cache"
 MAP_CACHE = "map_cache"
 
@@ -166,6 +169,7 @@ def cached_body(
     seconds = _configured_seconds("FEED_CACHE_SECONDS", FEED_CACHE_SECONDS)
     cached = cache.get(key, lambda: CachedBody.of(render()), seconds=seconds)
     setattr(g, CACHED_ETAG, cached.etag)
+    setattr(g, CACHED_IN, cache_name)
     return cached
 
 

@@ -25,8 +25,8 @@ The language is the current page's (Flask-Babel's locale: the URL prefix, or Acc
 for the API), Finnish outside a request. Sorting is presentation: break ties with a unique
 column (an id) where the order must be total, since ICU ranks "ab" and "Ab" by case only.
 
-Requires PyICU (pip `pyicu`, built against the system's ICU: Debian `libicu-dev`,
-`pkg-config`, `g++`).
+Requires PyICU's `icu` module, from the `pyicu-wheels` package (ICU inside the wheel;
+docs/decisions/0005-icu-from-a-wheel.md).
 """
 
 from __future__ import annotations

@@ -221,8 +221,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=1,
         help="measure every URL this many times at each scale, the scales' order alternating, "
-        "and keep each scale's best round (1); on a host whose speed changes by the minute, "
-        "3 keeps a passing slowdown from deciding a page's growth",
+        "and keep, per URL and scale, the round with the most req/s (1); on a host whose "
+        "speed changes by the minute, 2 or 3 keep a passing slowdown from deciding a page's "
+        "growth",
     )
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
     parser.add_argument(

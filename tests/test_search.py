@@ -216,11 +216,12 @@ ACCOUNTS = [
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=st.text(alphabet="aäöåeinrtsAÄÖÅEINRTSV%_\\ .@-", min_size=1, max_size=6))
+@given(query=st.text(alphabet="aäöåeinrtsAÄÖÅEINRTSV%_\\ .@-\x1f", min_size=1, max_size=6))
 @example(query="%")
 @example(query="_")
 @example(query="\\")
 @example(query="N M")
+@example(query="n\x1fm")  # the separator of PostgreSQL's search column
 @example(query="ÄDAHL")
 def test_account_search_finds_exactly_the_folded_substrings(app, query):
     """The account search (and so the audit log's actor box) on either database: the accounts

@@ -204,7 +204,10 @@ def map_points() -> BaseResponse:
         # Compact, as jsonify writes it outside debug mode.
         return f"{current_app.json.dumps(collection, separators=(',', ':'))}\n".encode()
 
-    key = ("initiatives.map_points", lang, tuple(sorted(filters.as_args().items())), bbox)
+    # The links are relative: the script root (a proxy's X-Forwarded-Prefix under
+    # PROXY_FIX) is part of the body, so of the key, or one request would set everyone's.
+    args = tuple(sorted(filters.as_args().items()))
+    key = ("initiatives.map_points", request.script_root, lang, args, bbox)
     cached = cached_body(key, render, cache_name=MAP_CACHE)
     response = Response(cached.body, content_type="application/geo+json")
     return conditional(response, max_age=LIST_MAX_AGE, etag=cached.etag)

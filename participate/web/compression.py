@@ -35,7 +35,7 @@ from flask_compress import Compress
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
-from participate.caching import CACHED_ETAG, FEED_CACHE_SIZE
+from participate.caching import CACHED_ETAG, CACHED_IN, FEED_CACHE_SIZE
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -51,37 +51,51 @@ EXTRA_MIMETYPES = ("text/csv", "text/calendar", "application/geo+json")
 
 class CompressedBodies:
     """Flask-Compress's cache backend for the bodies of `participate.caching.cached_body`
-    (the polled feeds): their compressed forms by "<coding>;<ETag value>", at most `size`,
-    least recently used out first. Any other response has no such key (`_cache_key` gives
-    "") and is compressed afresh: nothing else is stored."""
+    (the polled feeds, the map's points): their compressed forms by
+    "<coding>;<cache name>:<ETag value>", at most `size` per cache name (so the map's many
+    viewports never push a feed's out), least recently used out first. Any other response
+    has no such key (`_cache_key` gives "") and is compressed afresh: nothing else is
+    stored."""
 
     def __init__(self, size: int = 2 * FEED_CACHE_SIZE) -> None:
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._entries: dict[str, OrderedDict[str, bytes]] = {}
         self._lock = threading.Lock()
         self.size = size
+
+    @staticmethod
+    def _cache_of(key: str) -> str:
+        return key.partition(";")[2].partition(":")[0]
 
     def get(self, key: str) -> bytes | None:
         if key.endswith(";"):
             return None
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
+            entries = self._entries.get(self._cache_of(key))
+            found = entries.get(key) if entries is not None else None
+            if found is not None and entries is not None:
+                entries.move_to_end(key)
             return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
     def set(self, key: str, value: bytes) -> None:
         if key.endswith(";"):
             return
         with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            entries = self._entries.setdefault(self._cache_of(key), OrderedDict())
+            entries[key] = value
+            entries.move_to_end(key)
+            while len(entries) > self.size:
+                entries.popitem(last=False)
 
 
 def _cache_key(_request: object) -> str:
-    """The cached body's ETag value (the SHA-256 of the uncompressed body), else ""."""
-    return str(g.get(CACHED_ETAG, ""))
+    """ "<cache name>:<ETag value>" of the cached body this request answers with (the
+    ETag value is the SHA-256 of the uncompressed body), else ""."""
+    etag = g.get(CACHED_ETAG)
+    return f"{g.get(CACHED_IN, '')}:{etag}" if etag else ""
 
 
 def init_app(app: Flask) -> None:

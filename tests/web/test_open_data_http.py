@@ -263,19 +263,63 @@ def test_a_cached_feed_is_compressed_once_per_coding(app, client, monkeypatch, a
 
 
 def test_map_viewports_never_push_a_feed_out_of_its_cache(app, client, monkeypatch, count_queries):
-    """The map's points have a cache of their own: panning the map (a new `bbox` each time)
-    fills that one, and the feeds polled meanwhile stay cached."""
+    """The map's points have caches of their own, for the bodies and for their compressed
+    forms: panning the map (a new `bbox`, a new body each time) fills those, and the feed
+    polled meanwhile is neither rendered nor compressed again."""
+    from flask_compress import flask_compress
+
+    from participate.web.compression import compress
+
     monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
+    # Fewer compressed forms kept per cache than viewports visited, to need few initiatives.
+    monkeypatch.setattr(compress.cache, "size", 4)
+    steps = 10
+    with app.app_context():
+        for step in range(steps):  # one initiative in each viewport: every body differs
+            factories.create_initiative(status="published", lat=60.2, lon=24.0 + step / 100)
+    compressed: list[int] = []
+    real = flask_compress._compress_data
+
+    def counting(app_, data, algorithm):
+        compressed.append(len(data))
+        return real(app_, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    monkeypatch.setitem(app.config, "COMPRESS_MIN_SIZE", 0)  # one point is a short body
+    gzip = {"Accept-Encoding": "gzip"}
     for name in ("feed_cache", "map_cache"):
         app.extensions[name].clear()
+    compress.cache.clear()
     try:
-        client.get("/fi/initiatives/feed.atom")
-        for step in range(app.extensions["map_cache"].size + 5):
-            west = 24.0 + step / 100
-            client.get(f"/fi/initiatives/map.geojson?bbox={west},60.1,{west + 0.5},60.3")
+        client.get("/fi/initiatives/feed.atom", headers=gzip)
+        assert len(compressed) == 1
+        for step in range(steps):
+            west = 24.0 + step / 100 - 0.004
+            client.get(
+                f"/fi/initiatives/map.geojson?bbox={west},60.1,{west + 0.008},60.3", headers=gzip
+            )
+        assert len(compressed) == 1 + steps
         with count_queries() as statements:
-            client.get("/fi/initiatives/feed.atom")
+            client.get("/fi/initiatives/feed.atom", headers=gzip)
         assert statements == []
+        assert len(compressed) == 1 + steps  # its gzip form was still kept
     finally:
         for name in ("feed_cache", "map_cache"):
             app.extensions[name].clear()
+
+
+def test_map_points_links_follow_each_requests_script_root(app, client, monkeypatch):
+    """The points' links are relative, so they depend on the script root (which a proxy's
+    X-Forwarded-Prefix sets under PROXY_FIX): one request's prefix never reaches the cached
+    body another request gets."""
+    monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
+    with app.app_context():
+        initiative = factories.create_initiative(status="published", lat=60.2, lon=24.7)
+    app.extensions["map_cache"].clear()
+    try:
+        prefixed = client.get("/fi/initiatives/map.geojson", base_url="http://localhost/x")
+        plain = client.get("/fi/initiatives/map.geojson")
+        urls = [r.get_json()["features"][0]["properties"]["url"] for r in (prefixed, plain)]
+        assert urls == [f"/x/fi/initiatives/{initiative.id}", f"/fi/initiatives/{initiative.id}"]
+    finally:
+        app.extensions["map_cache"].clear()
