@@ -227,23 +227,31 @@ def test_polled_feeds_are_rendered_once_a_minute_per_language(
         cache.clear()
 
 
-def test_a_cached_feed_is_compressed_once_per_coding(app, client, monkeypatch, activity):
+@pytest.fixture
+def compressed(monkeypatch) -> list[int]:
+    """The sizes of the bodies Flask-Compress compresses from now on, one entry each."""
+    from flask_compress import flask_compress
+
+    sizes: list[int] = []
+    real = flask_compress._compress_data
+
+    def counting(app_, data, algorithm):
+        sizes.append(len(data))
+        return real(app_, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    return sizes
+
+
+def test_a_cached_feed_is_compressed_once_per_coding(
+    app, client, monkeypatch, activity, compressed
+):
     """Flask-Compress keeps the compressed forms of a cached_body by its ETag
     (participate.web.compression.CompressedBodies); other responses are compressed afresh."""
     import gzip
 
-    from flask_compress import flask_compress
-
     monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
     app.extensions["feed_cache"].clear()
-    compressed: list[int] = []
-    real = flask_compress._compress_data
-
-    def counting(app_, data, algorithm):
-        compressed.append(len(data))
-        return real(app_, data, algorithm)
-
-    monkeypatch.setattr(flask_compress, "_compress_data", counting)
     try:
         plain = client.get("/fi/activities/calendar.ics").data
         for _ in range(3):
@@ -262,12 +270,12 @@ def test_a_cached_feed_is_compressed_once_per_coding(app, client, monkeypatch, a
         app.extensions["feed_cache"].clear()
 
 
-def test_map_viewports_never_push_a_feed_out_of_its_cache(app, client, monkeypatch, count_queries):
+def test_map_viewports_never_push_a_feed_out_of_its_cache(
+    app, client, monkeypatch, count_queries, compressed
+):
     """The map's points have caches of their own, for the bodies and for their compressed
     forms: panning the map (a new `bbox`, a new body each time) fills those, and the feed
     polled meanwhile is neither rendered nor compressed again."""
-    from flask_compress import flask_compress
-
     from participate.web.compression import compress
 
     monkeypatch.setitem(app.config, "FEED_CACHE_SECONDS", 60)
@@ -277,14 +285,6 @@ def test_map_viewports_never_push_a_feed_out_of_its_cache(app, client, monkeypat
     with app.app_context():
         for step in range(steps):  # one initiative in each viewport: every body differs
             factories.create_initiative(status="published", lat=60.2, lon=24.0 + step / 100)
-    compressed: list[int] = []
-    real = flask_compress._compress_data
-
-    def counting(app_, data, algorithm):
-        compressed.append(len(data))
-        return real(app_, data, algorithm)
-
-    monkeypatch.setattr(flask_compress, "_compress_data", counting)
     monkeypatch.setitem(app.config, "COMPRESS_MIN_SIZE", 0)  # one point is a short body
     gzip = {"Accept-Encoding": "gzip"}
     for name in ("feed_cache", "map_cache"):
