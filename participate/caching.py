@@ -36,6 +36,7 @@ from flask import Flask, Response, current_app, g, request
 
 from participate.extensions import db
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 LIST_MAX_AGE = 60  # seconds: lists, feeds, calendars
@@ -88,16 +89,47 @@ class CachedBody:
         return cls(body, etag_of(body))
 
 
+class Lru(Generic[K, V]):
+    """At most `size` values by key, the least recently used out first. Not locked: its
+    owner holds a lock around every call (TimedCache here, the compressed bodies in
+    participate.web.compression)."""
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self.size = size
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
 class TimedCache(Generic[V]):
     """Values by key for `seconds`, at most `size` keys (least recently used go first),
     shared by a process's threads. Two threads that miss the same key at once may both
     compute it; the later one's value is kept (the same data gives the same value)."""
 
     def __init__(self, size: int) -> None:
-        self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
+        self._entries: Lru[Hashable, tuple[float, V]] = Lru(size)
         self._lock = threading.Lock()
-        self.size = size
         self.misses = 0
+
+    @property
+    def size(self) -> int:
+        return self._entries.size
 
     def get(
         self,
@@ -113,16 +145,12 @@ class TimedCache(Generic[V]):
         with self._lock:
             found = self._entries.get(key) if seconds > 0 else None
             if found is not None and found[0] > now:
-                self._entries.move_to_end(key)
                 return found[1]
         value = compute()  # outside the lock: a slow one does not hold up other keys
         with self._lock:
             self.misses += 1
             if seconds > 0:
-                self._entries[key] = (now + seconds, value)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+                self._entries.put(key, (now + seconds, value))
         return value
 
     def __len__(self) -> int:

@@ -16,8 +16,7 @@ Folium on every request; the cache key is the data itself, so it is never stale.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
@@ -32,6 +31,7 @@ from markupsafe import Markup, escape
 
 from participate.activities.models import Activity
 from participate.activities.queries import ActivityRow
+from participate.caching import TimedCache
 from participate.i18n.formatting import local_datetime
 from participate.maps import asset_tags
 
@@ -144,29 +144,14 @@ def _render(points: tuple[Point, ...], zoom: int) -> MapParts:
     )
 
 
-class MapCache:
-    def __init__(self, size: int = CACHE_SIZE) -> None:
-        self._entries: OrderedDict[tuple[object, ...], MapParts] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = size
-
-    def get(self, points: tuple[Point, ...], zoom: int) -> MapParts:
-        # Leaflet's URL too: it is the hashed name once a static build is in place.
-        key = (points, zoom, current_app.config["SETTINGS"].tile_url, leaflet_url("leaflet.js"))
-        with self._lock:
-            parts = self._entries.get(key)
-            if parts is not None:
-                self._entries.move_to_end(key)
-                return parts
-        parts = _render(points, zoom)
-        with self._lock:
-            self._entries[key] = parts
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return parts
+# Rendered maps by their points, zoom, tiles and Leaflet's URL (the hashed name once a
+# static build is in place): the same points render the same map, so no time limit.
+_cache = TimedCache[MapParts](CACHE_SIZE)
 
 
-_cache = MapCache()
+def _cached(points: tuple[Point, ...], zoom: int) -> MapParts:
+    key = (points, zoom, current_app.config["SETTINGS"].tile_url, leaflet_url("leaflet.js"))
+    return _cache.get(key, lambda: _render(points, zoom), seconds=math.inf)
 
 
 def _point(activity: Activity, lang: str) -> Point | None:
@@ -185,9 +170,9 @@ def _point(activity: Activity, lang: str) -> Point | None:
 def activities_map(rows: Iterable[ActivityRow], *, lang: str) -> MapParts | None:
     """The list's map: one marker per activity that has a point; None when none has."""
     points = tuple(p for p in (_point(row.activity, lang) for row in rows) if p is not None)
-    return _cache.get(points, zoom=11) if points else None
+    return _cached(points, zoom=11) if points else None
 
 
 def activity_map(activity: Activity, *, lang: str) -> MapParts | None:
     point = _point(activity, lang)
-    return _cache.get((point,), zoom=15) if point else None
+    return _cached((point,), zoom=15) if point else None

@@ -17,9 +17,8 @@ sit apart from the code that needs it.
 from __future__ import annotations
 
 import json
-import threading
+import math
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -39,6 +38,7 @@ from markupsafe import escape
 from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
+from participate.caching import TimedCache
 from participate.councillors.models import CacheVersion, Councillor, Party
 from participate.councillors.queries import (
     MAP_CACHE_NAME,
@@ -381,33 +381,20 @@ def compact_script(script: str) -> str:
 # --- cache -----------------------------------------------------------------------------
 
 
-class MapCache:
-    """Rendered maps by (language, version token), a few at a time, per app."""
+class MapCache(TimedCache[MapParts]):
+    """Rendered maps by (language, version token), a few at a time, per app. A map is kept
+    until its token changes (a councillor, party or district edited): no time limit."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self._entries: OrderedDict[tuple[str, str], MapParts] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = size
-        self.renders = 0
+        super().__init__(size)
 
-    def get(self, lang: str, build: Callable[[str], MapParts] = build_map) -> MapParts:
+    @property
+    def renders(self) -> int:
+        return self.misses
+
+    def rendered(self, lang: str, build: Callable[[str], MapParts] = build_map) -> MapParts:
         key = (lang, cache_token(MAP_CACHE_NAME))
-        with self._lock:
-            parts = self._entries.get(key)
-            if parts is not None:
-                self._entries.move_to_end(key)
-                return parts
-        parts = build(lang)  # outside the lock: a slow render does not block other languages
-        with self._lock:
-            self.renders += 1
-            self._entries[key] = parts
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return parts
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        return self.get(key, lambda: build(lang), seconds=math.inf)
 
 
 def map_cache() -> MapCache:
@@ -415,7 +402,7 @@ def map_cache() -> MapCache:
 
 
 def cached_map(lang: str) -> MapParts:
-    return map_cache().get(lang)
+    return map_cache().rendered(lang)
 
 
 # --- invalidation ----------------------------------------------------------------------

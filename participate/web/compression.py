@@ -26,7 +26,6 @@ client takes.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -35,7 +34,7 @@ from flask_compress import Compress
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
-from participate.caching import CACHED_ETAG, CACHED_IN, FEED_CACHE_SIZE
+from participate.caching import CACHED_ETAG, CACHED_IN, FEED_CACHE_SIZE, Lru
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -58,7 +57,7 @@ class CompressedBodies:
     stored."""
 
     def __init__(self, size: int = 2 * FEED_CACHE_SIZE) -> None:
-        self._entries: dict[str, OrderedDict[str, bytes]] = {}
+        self._caches: dict[str, Lru[str, bytes]] = {}
         self._lock = threading.Lock()
         self.size = size
 
@@ -70,25 +69,21 @@ class CompressedBodies:
         if key.endswith(";"):
             return None
         with self._lock:
-            entries = self._entries.get(self._cache_of(key))
-            found = entries.get(key) if entries is not None else None
-            if found is not None and entries is not None:
-                entries.move_to_end(key)
-            return found
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+            forms = self._caches.get(self._cache_of(key))
+            return forms.get(key) if forms is not None else None
 
     def set(self, key: str, value: bytes) -> None:
         if key.endswith(";"):
             return
         with self._lock:
-            entries = self._entries.setdefault(self._cache_of(key), OrderedDict())
-            entries[key] = value
-            entries.move_to_end(key)
-            while len(entries) > self.size:
-                entries.popitem(last=False)
+            name = self._cache_of(key)
+            if name not in self._caches:
+                self._caches[name] = Lru(self.size)
+            self._caches[name].put(key, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._caches.clear()
 
 
 def _cache_key(_request: object) -> str:
